@@ -1,0 +1,49 @@
+/*
+ * Parsers: a fetched document in, records out. One parser per format,
+ * chosen through the registry in parse.c.
+ */
+#ifndef REGWATCH_PARSE_H
+#define REGWATCH_PARSE_H
+
+#include <stddef.h>
+#include "regwatch/core.h"
+#include "regwatch/config.h"
+
+enum rw_record_kind {
+	RW_REC_ENTITY = 0,   /* a list row naming an entity */
+	RW_REC_CATEGORY = 1, /* a list row naming no entity (FCC: UAS, routers ...) */
+	RW_REC_DOCUMENT = 2  /* a dated document, notice or news item */
+};
+
+typedef struct rw_record {
+	int kind;
+	char *entity;       /* entity name (RW_REC_ENTITY) or NULL */
+	char *date;         /* first date, YYYY-MM-DD, or NULL */
+	rw_strvec updates;  /* later dates ("Updated:"), YYYY-MM-DD */
+	char *title;        /* category text, document title */
+	char *link;         /* absolute URL where known */
+	char *text;         /* the row's or item's whole normalised text */
+	char *list;         /* list or program this row belongs to (CSV source column, OFAC program), or NULL */
+	rw_strvec aliases;  /* other names of the entity given by the document */
+} rw_record;
+
+typedef struct rw_records {
+	rw_record *v;
+	size_t n;
+	size_t cap;
+	int degraded;       /* parsed in recover mode with errors */
+} rw_records;
+
+rw_record *rw_records_add(rw_records *rs); /* zeroed new record, NULL on ENOMEM */
+void rw_records_release(rw_records *rs);
+
+/* Parses body as src->format. On failure: RW_EPARSE with
+   "source 'NAME': ..." in the context. */
+int rw_parse(rw_ctx *ctx, const rw_source *src, const char *body, size_t len, rw_records *out);
+int rw_format_known(const char *format);
+
+/* libxml2 process set-up (deny-all entity loader, no catalogs): once from main. */
+void rw_parse_global_init(void);
+void rw_parse_global_cleanup(void);
+
+#endif
