@@ -42,6 +42,13 @@ typedef struct rw_feeds {
 	size_t nsources;
 } rw_feeds;
 
+/*
+ * Loads and validates feeds.conf. On success *out owns everything (free with
+ * rw_feeds_release); on failure *out is left empty. Relative paths in
+ * [regwatch] are taken relative to the file's directory; when vendors or
+ * regimes is unset and DIR/db/NAME.conf does not exist, the installed copy
+ * under the package data directory is used.
+ */
 int rw_feeds_load(rw_ctx *ctx, rw_feeds *out, const char *path);
 void rw_feeds_release(rw_feeds *f);
 const rw_source *rw_feeds_find(const rw_feeds *f, const char *name);
@@ -57,14 +64,40 @@ typedef struct rw_vendor {
 	rw_strvec affiliates; /* subsidiaries/affiliates that are not vendors of their own (affiliate) */
 	rw_strvec chipsets;  /* chipset part-number prefixes (chipset) */
 	rw_strvec models;    /* model-number prefixes (modelPrefix) */
+	/* Links whose only evidence is "claimed" (forum posts, code comments, shop
+	   listings, inference): a match on them is possible, never certain. */
+	rw_strvec claimed_brands;   /* claimedBrand */
+	rw_strvec claimed_chipsets; /* claimedChipset */
+	rw_strvec claimed_models;   /* claimedModelPrefix */
 } rw_vendor;
+
+/*
+ * A time-bounded relationship between a vendor and a company or brand
+ * ([link "SLUG"]): a former subsidiary, a brand sold on, a relabeller that
+ * stopped. Dates are YYYY-MM-DD, YYYY-MM or YYYY; until is exclusive and
+ * either may be NULL (open or unknown).
+ */
+typedef struct rw_link {
+	char *id;            /* the section's subsection: lorex */
+	char *vendor;        /* vendor id (a vendor of the same file) */
+	rw_strvec names;     /* names of the company or brand (name, multi-valued) */
+	char *kind;          /* subsidiary, affiliate, brand, oem, white-label, successor */
+	char *since;
+	char *until;
+	char *confidence;    /* verified, corroborated, claimed */
+	char *evidence;      /* URL */
+	char *note;
+} rw_link;
 
 typedef struct rw_dict {
 	char *path;
 	rw_vendor *vendors;
 	size_t n;
+	rw_link *links;
+	size_t nlinks;
 } rw_dict;
 
+/* Loads vendors.conf (same ownership rules as rw_feeds_load). */
 int rw_dict_load(rw_ctx *ctx, rw_dict *out, const char *path);
 void rw_dict_release(rw_dict *d);
 const rw_vendor *rw_dict_find(const rw_dict *d, const char *id);
@@ -100,10 +133,15 @@ typedef struct rw_regimes {
 	size_t nevents;
 } rw_regimes;
 
-/* Loads regimes.conf; when dict is not NULL every event's vendor must be in it. */
+/* Loads regimes.conf; when dict is not NULL every event's vendor must be in it.
+   Same ownership rules as rw_feeds_load. */
 int rw_regimes_load(rw_ctx *ctx, rw_regimes *out, const char *path, const rw_dict *dict);
 void rw_regimes_release(rw_regimes *r);
 const rw_regime *rw_regimes_find(const rw_regimes *r, const char *id);
+
+/* Every source's regime must be defined in r:
+   "feeds.conf: source 'x': key 'regime': unknown regime 'y'". */
+int rw_feeds_check_regimes(rw_ctx *ctx, const rw_feeds *f, const rw_regimes *r);
 
 /* Status words, most severe first; returns the rank (0 = most severe) or -1. */
 int rw_status_rank(const char *status);

@@ -13,19 +13,27 @@ typedef struct rw_fetch_opts {
 	long connect_timeout_ms;
 	long low_speed_limit;   /* bytes per second */
 	long low_speed_time;    /* seconds */
-	long max_attempts;      /* per source, >= 1 */
+	long max_attempts;      /* per source, >= 1 (transient errors only are retried) */
 	long retry_delay_ms;    /* first backoff; doubles each attempt */
-	long max_retry_delay_ms; /* cap for backoff and Retry-After */
+	long max_retry_delay_ms; /* cap for backoff and Retry-After; 0: 60000 */
 	long max_parallel;      /* transfers at once */
+	const char *proxy;      /* CURLOPT_PROXY; NULL or "": no proxy (http_proxy etc. are ignored) */
+	const char *ca_file;    /* CA bundle for TLS verification; NULL: the system's */
 } rw_fetch_opts;
+
+/* Limits every transfer has. At most 2 connections per host at once. */
+#define RW_FETCH_MAX_REDIRS 5
+#define RW_FETCH_MAX_HEADER_BYTES (64 * 1024)   /* all response headers of one transfer */
+#define RW_FETCH_DEFAULT_MAX_BYTES ((size_t)8 * 1024 * 1024) /* when max_bytes is 0 */
+#define RW_FETCH_MIN_CURL 0x075500u             /* libcurl 7.85.0 */
 
 typedef struct rw_fetch_req {
 	const char *name;          /* source name, for messages */
 	const char *url;
 	const char *etag;          /* stored validators, or NULL */
 	const char *last_modified;
-	size_t max_bytes;          /* body cap */
-	long timeout_ms;           /* total per attempt */
+	size_t max_bytes;          /* body cap (decoded bytes); 0: RW_FETCH_DEFAULT_MAX_BYTES */
+	long timeout_ms;           /* total per attempt; 0: 60000 */
 } rw_fetch_req;
 
 enum rw_fetch_outcome {
@@ -53,8 +61,16 @@ int rw_fetch_all(rw_ctx *ctx, const rw_fetch_opts *opts, const rw_fetch_req *req
 		 rw_fetch_res *res, size_t n);
 void rw_fetch_res_release(rw_fetch_res *r);
 
-/* libcurl process set-up: call once from main before anything else. */
+/* libcurl process set-up: call once from main before anything else. Fails
+   (with a message) when libcurl is older than RW_FETCH_MIN_CURL or lacks TLS,
+   zlib, the asynchronous resolver or thread safety. */
 int rw_fetch_global_init(rw_ctx *ctx);
 void rw_fetch_global_cleanup(void);
+
+/* The check rw_fetch_global_init makes, with the minimum version
+   (0xXXYYZZ) given; usable before rw_fetch_global_init, e.g. by --self-check. */
+int rw_fetch_check_runtime(rw_ctx *ctx, unsigned int min_version);
+/* "libcurl/7.88.1 OpenSSL/3.0.x zlib/..." for the run log; static storage. */
+const char *rw_fetch_library_version(void);
 
 #endif

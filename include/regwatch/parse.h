@@ -24,6 +24,8 @@ typedef struct rw_record {
 	char *link;         /* absolute URL where known */
 	char *text;         /* the row's or item's whole normalised text */
 	char *list;         /* list or program this row belongs to (CSV source column, OFAC program), or NULL */
+	char *effective;    /* a separate effective date where the document gives one (OFAC CMIC), or NULL */
+	char *uid;          /* the document's own id for the row (OFAC uid, CSL _id/entity number), or NULL */
 	rw_strvec aliases;  /* other names of the entity given by the document */
 } rw_record;
 

@@ -1,1 +1,236 @@
-int main(void) { return 0; }
+/*
+ * regwatch: global options, the command table, and the set-up each command
+ * needs. The only place that knows about exit statuses.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "regwatch/archive.h"
+#include "regwatch/dates.h"
+#include "regwatch/fetch.h"
+#include "regwatch/parse.h"
+#include "regwatch/update.h"
+
+const cli_command cli_commands[] = {
+	{"update", cmd_update, CLI_CONFIG, "[--source NAME]... [--no-notify]",
+	 "the nightly job: fetch, parse, archive and record every source"},
+	{"status", cmd_status, CLI_DB_READ, "VENDOR [--on DATE] [--as-known-on DATE] [--json]",
+	 "statuses in force for a vendor on a date"},
+	{"history", cmd_history, CLI_DB_READ, "VENDOR [--regime ID] [--json]",
+	 "every status interval and announcement of a vendor"},
+	{"vendors", cmd_vendors, CLI_DB_READ, "[--json]",
+	 "the vendor dictionary and list entries that matched no vendor"},
+	{"sources", cmd_sources, CLI_DB_READ, "[--json]", "per-source health"},
+	{NULL, NULL, 0, NULL, NULL},
+};
+
+static void log_to_stderr(void *arg, int level, const char *msg)
+{
+	static const char *const names[] = {"error", "warning", "info", "debug"};
+
+	fprintf(stderr, "%s: %s: %s\n", ((const cli *)arg)->prog, names[level], msg);
+}
+
+static void print_help(FILE *f, const char *prog)
+{
+	size_t i;
+
+	fprintf(f, "usage: %s [-c FILE | --config FILE] [-d DIR | --data DIR] [-q] [-v] COMMAND [ARGS]\n\n"
+		   "commands:\n", prog);
+	for (i = 0; cli_commands[i].name; i++)
+		fprintf(f, "  %-8s %s\n           %s %s\n", cli_commands[i].name, cli_commands[i].summary,
+			cli_commands[i].name, cli_commands[i].usage);
+	fprintf(f, "\nexit status: 0 success, 1 failure, 2 usage or configuration error,\n"
+		   "3 update finished but a source failed or was quarantined, 4 check found an asset\n");
+}
+
+static int file_exists(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* --config, $REGWATCH_CONFIG, ./feeds.conf, $XDG_CONFIG_HOME/regwatch/feeds.conf, /etc/regwatch/feeds.conf */
+static char *find_config(const char *given)
+{
+	const char *env = getenv("REGWATCH_CONFIG"), *xdg = getenv("XDG_CONFIG_HOME");
+	const char *home = getenv("HOME");
+	char *p;
+
+	if (given)
+		return rw_strdup(given);
+	if (env && env[0])
+		return rw_strdup(env);
+	if (file_exists("feeds.conf"))
+		return rw_strdup("feeds.conf");
+	p = xdg && xdg[0] ? rw_asprintf("%s/regwatch/feeds.conf", xdg)
+			  : home ? rw_asprintf("%s/.config/regwatch/feeds.conf", home) : NULL;
+	if (p && file_exists(p))
+		return p;
+	free(p);
+	if (file_exists("/etc/regwatch/feeds.conf"))
+		return rw_strdup("/etc/regwatch/feeds.conf");
+	return NULL;
+}
+
+/* --data, $REGWATCH_DATA, regwatch.dataDir, $XDG_DATA_HOME/regwatch, ~/.local/share/regwatch */
+static char *find_data_dir(const cli *c, const char *given)
+{
+	const char *env = getenv("REGWATCH_DATA"), *xdg = getenv("XDG_DATA_HOME");
+	const char *home = getenv("HOME");
+
+	if (given)
+		return rw_strdup(given);
+	if (env && env[0])
+		return rw_strdup(env);
+	if (c->have_feeds && c->feeds.data_dir)
+		return rw_strdup(c->feeds.data_dir);
+	if (xdg && xdg[0])
+		return rw_asprintf("%s/regwatch", xdg);
+	return rw_asprintf("%s/.local/share/regwatch", home ? home : ".");
+}
+
+/* The invocation's clock: REGWATCH_NOW (RFC 3339) for reproducible runs, else the system clock. */
+static int clock_now(cli *c, time_t *now)
+{
+	const char *env = getenv("REGWATCH_NOW");
+
+	if (env == NULL || env[0] == '\0') {
+		*now = time(NULL);
+		return 0;
+	}
+	if (rw_instant_parse(env, now) < 0) {
+		fprintf(stderr, "%s: REGWATCH_NOW: '%s' is not an RFC 3339 instant\n", c->prog, env);
+		return -1;
+	}
+	return 0;
+}
+
+static int prepare(cli *c, const cli_command *cmd, const char *config_arg, const char *data_arg)
+{
+	int rc;
+
+	c->config_path = find_config(config_arg);
+	if (c->config_path == NULL && (cmd->needs & CLI_CONFIG)) {
+		fprintf(stderr, "%s: no feeds.conf found (give --config FILE or set REGWATCH_CONFIG)\n", c->prog);
+		return EXIT_USAGE;
+	}
+	if (c->config_path) {
+		rc = rw_feeds_load(&c->ctx, &c->feeds, c->config_path);
+		if (rc < 0)
+			return cli_fail(c, rc);
+		c->have_feeds = 1;
+	}
+	c->data_dir = find_data_dir(c, data_arg);
+	if (c->data_dir == NULL) {
+		fprintf(stderr, "%s: out of memory\n", c->prog);
+		return EXIT_FAIL;
+	}
+	if (cmd->needs & CLI_DB_READ) {
+		char *path = rw_data_path(c->data_dir, "regwatch.db");
+
+		rc = path ? rw_db_open(&c->ctx, &c->db, path, RW_DB_READ) : RW_ENOMEM;
+		free(path);
+		if (rc < 0)
+			return cli_fail(c, rc == RW_ENOTFOUND ? RW_ERR : rc);
+	}
+	return EXIT_OK;
+}
+
+static int run(cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"config", required_argument, NULL, 'c'}, {"data", required_argument, NULL, 'd'},
+		{"quiet", no_argument, NULL, 'q'},        {"verbose", no_argument, NULL, 'v'},
+		{"help", no_argument, NULL, 'h'},         {"version", no_argument, NULL, 'V'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *config_arg = NULL, *data_arg = NULL;
+	const cli_command *cmd = NULL;
+	size_t i;
+	int o, status;
+
+	while ((o = getopt_long(argc, argv, "+c:d:qvh", opts, NULL)) != -1) {
+		switch (o) {
+		case 'c':
+			config_arg = optarg;
+			break;
+		case 'd':
+			data_arg = optarg;
+			break;
+		case 'q':
+			c->quiet = 1;
+			break;
+		case 'v':
+			c->verbose++;
+			break;
+		case 'h':
+			print_help(stdout, c->prog);
+			return EXIT_OK;
+		case 'V':
+			printf("regwatch %s\n", REGWATCH_VERSION);
+			return EXIT_OK;
+		default:
+			print_help(stderr, c->prog);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		print_help(stderr, c->prog);
+		return EXIT_USAGE;
+	}
+	for (i = 0; cli_commands[i].name; i++)
+		if (strcmp(cli_commands[i].name, argv[optind]) == 0)
+			cmd = &cli_commands[i];
+	if (cmd == NULL) {
+		fprintf(stderr, "%s: unknown command '%s'\n", c->prog, argv[optind]);
+		print_help(stderr, c->prog);
+		return EXIT_USAGE;
+	}
+	c->ctx.verbosity = c->quiet ? RW_LOG_ERROR : RW_LOG_WARN + c->verbose;
+	status = prepare(c, cmd, config_arg, data_arg);
+	if (status != EXIT_OK)
+		return status;
+	argc -= optind;
+	argv += optind;
+	optind = 0; /* each command parses its own options with getopt_long from the start */
+	return cmd->run(c, argc, argv);
+}
+
+int main(int argc, char **argv)
+{
+	cli c;
+	time_t now;
+	int status;
+
+	memset(&c, 0, sizeof(c));
+	c.prog = "regwatch";
+	umask(077);
+	if (clock_now(&c, &now) < 0)
+		return EXIT_USAGE;
+	rw_ctx_init(&c.ctx, now);
+	c.ctx.log_fn = log_to_stderr;
+	c.ctx.log_arg = &c;
+	if (rw_fetch_global_init(&c.ctx) < 0 || rw_archive_global_init(&c.ctx) < 0) {
+		fprintf(stderr, "%s: %s\n", c.prog, rw_errmsg(&c.ctx));
+		return EXIT_FAIL;
+	}
+	rw_parse_global_init();
+	status = run(&c, argc, argv);
+	rw_db_close(c.db);
+	if (c.have_feeds)
+		rw_feeds_release(&c.feeds);
+	free(c.config_path);
+	free(c.data_dir);
+	rw_parse_global_cleanup();
+	rw_archive_global_cleanup();
+	rw_fetch_global_cleanup();
+	return status;
+}

@@ -1,0 +1,98 @@
+/*
+ * The history database (regwatch.db): runs, bitemporal status intervals,
+ * announcements, the changes of every run and per-source health. It is
+ * derived from the archive: rw_db_apply records one archive commit.
+ */
+#ifndef REGWATCH_HISTORY_H
+#define REGWATCH_HISTORY_H
+
+#include <stddef.h>
+#include <time.h>
+#include "regwatch/config.h"
+#include "regwatch/core.h"
+#include "regwatch/state.h"
+
+typedef struct rw_db rw_db;
+
+enum rw_db_mode { RW_DB_READ = 0, RW_DB_WRITE = 1 };
+
+/* RW_DB_WRITE creates the file (mode 0600 through the umask) and runs the migrations;
+   RW_DB_READ needs an existing database and never writes. Free with rw_db_close. */
+int rw_db_open(rw_ctx *ctx, rw_db **out, const char *path, int mode);
+void rw_db_close(rw_db *db);
+
+/* 1 when the archive commit oid has been applied. */
+int rw_db_has_commit(rw_ctx *ctx, rw_db *db, const char *oid, int *has);
+
+/* What one fetch attempt of a source came to. */
+typedef struct rw_attempt {
+	const char *name;
+	const char *url;
+	const char *format;
+	const char *outcome;       /* "new", "unchanged", "failed", "quarantined" */
+	long http_status;          /* 0: none */
+	long records;              /* -1: not parsed this time */
+	const char *reason;        /* failure or quarantine reason, or NULL */
+	const char *etag;          /* validators to use next time (NULL: keep stored ones) */
+	const char *last_modified;
+	int changed;               /* the body changed this run */
+	long max_age_days;
+} rw_attempt;
+
+/* Records the attempts of one run in one transaction (last attempt, last success,
+   consecutive failures, health). */
+int rw_db_record_attempts(rw_ctx *ctx, rw_db *db, const rw_attempt *a, size_t n, time_t now);
+
+/* Stored validators of a source (caller frees; NULL when none). */
+int rw_db_validators(rw_ctx *ctx, rw_db *db, const char *name, char **etag, char **last_modified);
+
+/* One archive commit to record. */
+typedef struct rw_apply {
+	const char *oid;
+	time_t recorded_at;        /* the commit's time: transaction time of everything in it */
+	const char *message;
+	const rw_state *state;     /* the commit's state files */
+	const rw_dict *dict;       /* for the vendors table */
+	const rw_regimes *regimes; /* for the regimes table */
+} rw_apply;
+
+/* Records a commit in one transaction: the run, superseded and new intervals, new
+   announcements and the run's changes. A commit already recorded is left alone.
+   *run gets the run number. */
+int rw_db_apply(rw_ctx *ctx, rw_db *db, const rw_apply *a, long *run);
+
+/* Columns of an interval in query results. */
+enum rw_q_col {
+	RW_Q_REGIME, RW_Q_JURISDICTION, RW_Q_STATUS, RW_Q_SINCE, RW_Q_UNTIL, RW_Q_VIA, RW_Q_SOURCE,
+	RW_Q_EVIDENCE, RW_Q_RECORDED_AT, RW_Q_ENTITY, RW_Q_NOTE, RW_Q_VENDOR, RW_Q_NCOLS
+};
+
+/* A vendor's id, display name and parent; RW_ENOTFOUND names the closest known ids. */
+int rw_db_vendor(rw_ctx *ctx, rw_db *db, const char *id, char **name, char **parent);
+
+/* Statuses in force for vendor on date `on` (YYYY-MM-DD) as recorded by `known`
+   (transaction time; (time_t)-1: now), including those inherited from a parent under a
+   regime that covers affiliates (RW_Q_VIA names the parent). Most severe first. */
+int rw_db_status(rw_ctx *ctx, rw_db *db, const char *vendor, const char *on, time_t known, rw_table *out);
+
+/* Every interval (as currently known) of vendor, oldest first, and its announcements
+   (columns RW_A_*). regime may be NULL. */
+int rw_db_history(rw_ctx *ctx, rw_db *db, const char *vendor, const char *regime, rw_table *intervals,
+		  rw_table *anns);
+
+enum rw_v_col { RW_V_ID, RW_V_NAME, RW_V_PARENT, RW_V_ALIASES, RW_V_BRANDS, RW_V_NCOLS };
+enum rw_u_col { RW_U_NAME, RW_U_SOURCE, RW_U_REGIME, RW_U_SINCE, RW_U_NCOLS };
+/* The dictionary (aliases and brands as JSON arrays) and the list entries naming no vendor. */
+int rw_db_vendors(rw_ctx *ctx, rw_db *db, rw_table *vendors, rw_table *unmatched);
+
+enum rw_s_col {
+	RW_S_NAME, RW_S_URL, RW_S_FORMAT, RW_S_HEALTH, RW_S_REASON, RW_S_LAST_ATTEMPT, RW_S_LAST_SUCCESS,
+	RW_S_LAST_CHANGE, RW_S_HTTP_STATUS, RW_S_RECORDS, RW_S_FAILURES, RW_S_NCOLS
+};
+/* Per source health; "stale" when the last success is older than the source's maxAge at `now`. */
+int rw_db_sources(rw_ctx *ctx, rw_db *db, time_t now, rw_table *out);
+
+/* Counts for tests and diagnostics: runs, intervals, announcements, changes. */
+int rw_db_counts(rw_ctx *ctx, rw_db *db, long counts[4]);
+
+#endif

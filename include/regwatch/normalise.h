@@ -1,0 +1,55 @@
+/*
+ * Normalisation: names to vendors, and a source's records to state rows
+ * (status intervals, unmatched entities, announcements).
+ */
+#ifndef REGWATCH_NORMALISE_H
+#define REGWATCH_NORMALISE_H
+
+#include <stddef.h>
+#include "regwatch/config.h"
+#include "regwatch/core.h"
+#include "regwatch/parse.h"
+#include "regwatch/state.h"
+
+/* A name in comparable form: lower case, punctuation to spaces, company suffixes
+   ("Co., Ltd.", "Corporation", "Inc." ...) dropped, spaces collapsed. Caller frees. */
+char *rw_name_normalise(const char *name);
+
+/* 1 when text names `name` as whole words ("ZTE" is not in "AZTEC"). Both are normalised. */
+int rw_text_mentions(const char *text, const char *name);
+
+/* The dictionary prepared for matching. */
+typedef struct rw_matcher rw_matcher;
+
+int rw_matcher_new(rw_ctx *ctx, rw_matcher **out, const rw_dict *dict);
+void rw_matcher_free(rw_matcher *m);
+/* The vendor a list entry's name denotes (legal names, aliases, affiliates), or NULL. */
+const char *rw_match_entity(const rw_matcher *m, const char *name);
+/* Adds to ids (sorted, unique) every vendor that text names by legal name or alias. */
+int rw_match_mentions(const rw_matcher *m, const char *text, rw_strvec *ids);
+
+typedef struct rw_norm_result {
+	size_t records;     /* records the snapshot yielded for this source */
+	size_t added;       /* intervals new in this snapshot */
+	size_t ended;       /* open intervals the snapshot no longer lists */
+	size_t prev_open;   /* open intervals before */
+	size_t announcements; /* new announcements */
+	int quarantine;     /* 1: the snapshot looks wrong; state left unchanged */
+	char reason[256];
+} rw_norm_result;
+
+/*
+ * Applies one healthy snapshot of src to state (in place). Rows of other sources are
+ * untouched. Intervals the previous state had open and the snapshot no longer lists end
+ * on `today`. A snapshot with no list rows, or one losing more than src->max_drop of the
+ * open intervals at once, is quarantined: state is left as it was and res->quarantine set.
+ */
+int rw_normalise_list(rw_ctx *ctx, const rw_matcher *m, const rw_source *src, const rw_records *recs,
+		      const char *today, rw_state *state, rw_norm_result *res);
+
+/* Replaces the rows of source "baseline" with the curated events of regimes.conf. */
+int rw_normalise_baseline(rw_ctx *ctx, const rw_dict *dict, const rw_regimes *regimes, rw_state *state);
+
+#define RW_BASELINE_SOURCE "baseline"
+
+#endif

@@ -1,0 +1,140 @@
+/* The JSON writer. */
+#include <stdio.h>
+#include <string.h>
+
+#include "regwatch/json.h"
+
+void rw_json_init(rw_json *j, rw_buf *out)
+{
+	memset(j, 0, sizeof(*j));
+	j->out = out;
+}
+
+static void put(rw_json *j, const char *s)
+{
+	if (j->rc == 0)
+		j->rc = rw_buf_puts(j->out, s);
+}
+
+static void put_string(rw_json *j, const char *s)
+{
+	const unsigned char *p;
+	char esc[8];
+
+	put(j, "\"");
+	for (p = (const unsigned char *)s; *p && j->rc == 0; p++) {
+		switch (*p) {
+		case '"':
+			put(j, "\\\"");
+			break;
+		case '\\':
+			put(j, "\\\\");
+			break;
+		case '\n':
+			put(j, "\\n");
+			break;
+		case '\r':
+			put(j, "\\r");
+			break;
+		case '\t':
+			put(j, "\\t");
+			break;
+		default:
+			if (*p < 0x20) {
+				snprintf(esc, sizeof(esc), "\\u%04x", *p);
+				put(j, esc);
+			} else {
+				j->rc = rw_buf_putc(j->out, (char)*p);
+			}
+		}
+	}
+	put(j, "\"");
+}
+
+/* Comma and key before a value. */
+static void member(rw_json *j, const char *key)
+{
+	if (j->count[j->depth]++ > 0)
+		put(j, ", ");
+	if (key) {
+		put_string(j, key);
+		put(j, ": ");
+	}
+}
+
+static void open_level(rw_json *j, const char *key, const char *bracket)
+{
+	member(j, key);
+	put(j, bracket);
+	if (j->depth + 1 >= RW_JSON_MAXDEPTH) {
+		j->rc = RW_ELIMIT;
+		return;
+	}
+	j->depth++;
+	j->count[j->depth] = 0;
+	j->closer[j->depth] = bracket[0] == '{' ? '}' : ']';
+}
+
+void rw_json_object(rw_json *j, const char *key)
+{
+	open_level(j, key, "{");
+}
+
+void rw_json_array(rw_json *j, const char *key)
+{
+	open_level(j, key, "[");
+}
+
+void rw_json_end(rw_json *j)
+{
+	if (j->depth == 0) {
+		j->rc = RW_ERR;
+		return;
+	}
+	if (j->rc == 0)
+		j->rc = rw_buf_putc(j->out, j->closer[j->depth]);
+	j->depth--;
+}
+
+void rw_json_str(rw_json *j, const char *key, const char *s)
+{
+	member(j, key);
+	if (s == NULL)
+		put(j, "null");
+	else
+		put_string(j, s);
+}
+
+void rw_json_str_or_null(rw_json *j, const char *key, const char *s)
+{
+	rw_json_str(j, key, s && s[0] ? s : NULL);
+}
+
+void rw_json_int(rw_json *j, const char *key, long v)
+{
+	char num[32];
+
+	snprintf(num, sizeof(num), "%ld", v);
+	member(j, key);
+	put(j, num);
+}
+
+void rw_json_null(rw_json *j, const char *key)
+{
+	member(j, key);
+	put(j, "null");
+}
+
+void rw_json_raw(rw_json *j, const char *key, const char *json)
+{
+	member(j, key);
+	put(j, json);
+}
+
+int rw_json_finish(rw_json *j)
+{
+	if (j->rc == 0 && j->depth != 0)
+		j->rc = RW_ERR;
+	put(j, "\n");
+	return j->rc;
+}

@@ -1,0 +1,388 @@
+/*
+ * Atom feeds (RFC 4287, default namespace http://www.w3.org/2005/Atom).
+ * Each entry becomes one RW_REC_DOCUMENT record: title, the href of the
+ * link rel="alternate" (or of the first link) made absolute against
+ * xml:base, the UTC date of <published> or else <updated> (GOV.UK finder
+ * feeds have only <updated>), the text of <content> or else <summary> as
+ * plain text (type="html" is parsed as an HTML fragment), and the id as uid.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/tree.h>
+#include <libxml/uri.h>
+#include <libxml/xpath.h>
+#include <libxml/xpathInternals.h>
+
+#include "regwatch/dates.h"
+#include "parse/parsers.h"
+#include "parse/xmlutil.h"
+
+/* A C string as libxml2 characters (UTF-8), without casting away const. */
+#define XC(s) ((const xmlChar *)(s))
+
+#define ATOM_MAX_ENTRIES 10000
+#define ATOM_MAX_TEXT (1024 * 1024) /* bytes of xhtml text kept per entry */
+
+#define NS_ATOM "http://www.w3.org/2005/Atom"
+
+/* The child elements of one entry that become fields (the first of each name wins). */
+struct atom_entry {
+	xmlNodePtr id;
+	xmlNodePtr title;
+	xmlNodePtr link;      /* rel="alternate" (the default rel), else the first link */
+	xmlNodePtr published;
+	xmlNodePtr updated;
+	xmlNodePtr summary;
+	xmlNodePtr content;   /* inline textual content only */
+};
+
+static int is_atom_el(xmlNodePtr n, const char *name)
+{
+	return n->type == XML_ELEMENT_NODE && xmlStrEqual(n->name, XC(name)) && n->ns != NULL &&
+	       xmlStrEqual(n->ns->href, XC(NS_ATOM));
+}
+
+/* 1 if the link has no rel (Atom's default is "alternate") or rel="alternate". */
+static int is_alternate(xmlNodePtr link)
+{
+	xmlChar *rel = xmlGetProp(link, XC("rel"));
+	int r = rel == NULL || xmlStrEqual(rel, XC("alternate")) ||
+		xmlStrEqual(rel, XC("http://www.iana.org/assignments/relation/alternate"));
+
+	xmlFree(rel);
+	return r;
+}
+
+static int has_attr(xmlNodePtr n, const char *name)
+{
+	return xmlHasProp(n, XC(name)) != NULL;
+}
+
+/* Inline content that reads as text: type text, html, xhtml or text/... (not src=, not base64). */
+static int textual_content(xmlNodePtr content)
+{
+	xmlChar *type;
+	int r;
+
+	if (has_attr(content, "src"))
+		return 0;
+	type = xmlGetProp(content, XC("type"));
+	r = type == NULL || xmlStrEqual(type, XC("text")) || xmlStrEqual(type, XC("html")) ||
+	    xmlStrEqual(type, XC("xhtml")) || xmlStrncasecmp(type, XC("text/"), 5) == 0;
+	xmlFree(type);
+	return r;
+}
+
+static void entry_fields(xmlNodePtr entry, struct atom_entry *f)
+{
+	xmlNodePtr c, first_link = NULL;
+
+	memset(f, 0, sizeof(*f));
+	for (c = entry->children; c != NULL; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		if (f->id == NULL && is_atom_el(c, "id"))
+			f->id = c;
+		else if (f->title == NULL && is_atom_el(c, "title"))
+			f->title = c;
+		else if (is_atom_el(c, "link") && has_attr(c, "href")) {
+			if (first_link == NULL)
+				first_link = c;
+			if (f->link == NULL && is_alternate(c))
+				f->link = c;
+		} else if (f->published == NULL && is_atom_el(c, "published"))
+			f->published = c;
+		else if (f->updated == NULL && is_atom_el(c, "updated"))
+			f->updated = c;
+		else if (f->summary == NULL && is_atom_el(c, "summary"))
+			f->summary = c;
+		else if (f->content == NULL && is_atom_el(c, "content") && textual_content(c))
+			f->content = c;
+	}
+	if (f->link == NULL)
+		f->link = first_link;
+}
+
+static int is_block_name(const xmlChar *name)
+{
+	static const char *const blocks[] = {
+		"address", "article", "aside", "blockquote", "br", "caption", "dd", "div", "dl", "dt",
+		"figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr",
+		"li", "ol", "p", "pre", "section", "table", "td", "th", "tr", "ul",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(blocks) / sizeof(blocks[0]); i++)
+		if (xmlStrcasecmp(name, XC(blocks[i])) == 0)
+			return 1;
+	return 0;
+}
+
+/* Appends the text below an inline XHTML element to b, with a space around block elements
+   and without scripts and styles. The parser's depth limit (256) bounds the recursion. */
+static int collect_text(rw_buf *b, xmlNodePtr node)
+{
+	xmlNodePtr c;
+	int rc = 0, block;
+
+	for (c = node->children; c != NULL && rc == 0; c = c->next) {
+		if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) {
+			if (c->content != NULL)
+				rc = rw_buf_puts(b, (const char *)c->content);
+		} else if (c->type == XML_ELEMENT_NODE) {
+			if (xmlStrcasecmp(c->name, XC("script")) == 0 ||
+			    xmlStrcasecmp(c->name, XC("style")) == 0)
+				continue;
+			block = is_block_name(c->name);
+			if (block)
+				rc = rw_buf_putc(b, ' ');
+			if (rc == 0)
+				rc = collect_text(b, c);
+			if (rc == 0 && block)
+				rc = rw_buf_putc(b, ' ');
+		}
+	}
+	return rc;
+}
+
+/* s with whitespace collapsed and trimmed like any other field; NULL on ENOMEM. */
+static char *normalised(const xmlChar *s)
+{
+	xmlNodePtr t = xmlNewText(s);
+	char *r;
+
+	if (t == NULL)
+		return NULL;
+	r = rw_xml_text(t);
+	xmlFreeNode(t);
+	return r;
+}
+
+/* The normalised text below node (collapsed whitespace, no U+00A0, trimmed, as rw_xml_text). */
+static int tree_text(xmlNodePtr node, char **out)
+{
+	rw_buf b = RW_BUF_INIT;
+	int rc;
+
+	*out = NULL;
+	rw_buf_init(&b, ATOM_MAX_TEXT);
+	rc = collect_text(&b, node);
+	if (rc == RW_ELIMIT)
+		rc = 0; /* keep what fits */
+	if (rc < 0)
+		goto out;
+	*out = normalised(XC(rw_buf_cstr(&b)));
+	if (*out == NULL)
+		rc = RW_ENOMEM;
+out:
+	rw_buf_release(&b);
+	return rc;
+}
+
+/* The plain text of an Atom text construct: type="html" holds escaped HTML (read as an
+   HTML fragment: tags go, entities are decoded, scripts and styles are dropped),
+   type="xhtml" an inline div (block elements separate words), anything else text. */
+static int construct_text(rw_ctx *ctx, const rw_source *src, xmlNodePtr node, char **out)
+{
+	xmlChar *type = xmlGetProp(node, XC("type"));
+	xmlChar *markup = NULL;
+	xmlDocPtr frag = NULL;
+	int rc = 0, degraded = 0;
+
+	*out = NULL;
+	if (type != NULL && xmlStrEqual(type, XC("xhtml"))) {
+		rc = tree_text(node, out);
+		goto out;
+	}
+	if (type != NULL && xmlStrEqual(type, XC("html"))) {
+		markup = xmlNodeGetContent(node);
+		if (markup == NULL) {
+			rc = RW_ENOMEM;
+			goto out;
+		}
+		if (markup[0] != '\0' && strpbrk((const char *)markup, "<&") != NULL) {
+			frag = rw_xml_read(ctx, src->name, (const char *)markup, strlen((const char *)markup), 1,
+					   &degraded);
+			if (frag == NULL)
+				rw_clear_error(ctx); /* not even recoverable as HTML: keep the characters */
+		}
+	}
+	*out = rw_xml_text(frag != NULL ? (xmlNodePtr)frag : node);
+	if (*out == NULL)
+		rc = RW_ENOMEM;
+out:
+	if (frag != NULL)
+		xmlFreeDoc(frag);
+	xmlFree(markup);
+	xmlFree(type);
+	return rc;
+}
+
+/* 1 if s starts with a URI scheme ("https:", "tag:"). */
+static int has_scheme(const char *s)
+{
+	const char *p = s;
+
+	if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')))
+		return 0;
+	while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+	       *p == '+' || *p == '-' || *p == '.')
+		p++;
+	return *p == ':';
+}
+
+/* The link's href, resolved against xml:base when it is relative. */
+static int entry_link(xmlNodePtr link, char **out)
+{
+	xmlChar *href = NULL, *base = NULL, *abs = NULL;
+	char *text = NULL;
+	int rc = 0;
+
+	*out = NULL;
+	href = xmlGetProp(link, XC("href"));
+	if (href == NULL)
+		goto out;
+	text = normalised(href);
+	if (text == NULL) {
+		rc = RW_ENOMEM;
+		goto out;
+	}
+	if (text[0] == '\0')
+		goto out;
+	if (!has_scheme(text)) {
+		base = xmlNodeGetBase(link->doc, link);
+		if (base != NULL)
+			abs = xmlBuildURI(XC(text), base);
+		if (abs != NULL) {
+			rw_str_replace(&text, rw_strdup((const char *)abs));
+			if (text == NULL) {
+				rc = RW_ENOMEM;
+				goto out;
+			}
+		}
+	}
+	*out = text;
+	text = NULL;
+out:
+	free(text);
+	xmlFree(abs);
+	xmlFree(base);
+	xmlFree(href);
+	return rc;
+}
+
+/* Sets rec->date from a date element; 1 if it held a real date, 0 if not, < 0 on ENOMEM. */
+static int entry_date(rw_ctx *ctx, const rw_source *src, rw_record *rec, xmlNodePtr node)
+{
+	char d[RW_DATE_LEN];
+	char *s = rw_xml_text(node);
+	int rc = 0;
+
+	if (s == NULL)
+		return RW_ENOMEM;
+	if (rw_date_parse_any(s, d) == 0) {
+		rec->date = rw_strdup(d);
+		rc = rec->date ? 1 : RW_ENOMEM;
+	} else {
+		rw_log(ctx, RW_LOG_WARN, "source '%s': entry '%.80s': unrecognised date '%.40s'", src->name,
+		       rec->title ? rec->title : "", s);
+	}
+	free(s);
+	return rc;
+}
+
+static int add_entry(rw_ctx *ctx, const rw_source *src, xmlNodePtr entry, rw_records *out)
+{
+	struct atom_entry f;
+	rw_record *rec;
+	int rc = 0;
+
+	entry_fields(entry, &f);
+	rec = rw_records_add(out);
+	if (rec == NULL)
+		return RW_ENOMEM;
+	rec->kind = RW_REC_DOCUMENT;
+	if (f.title != NULL && (rc = construct_text(ctx, src, f.title, &rec->title)) < 0)
+		return rc;
+	if (f.link != NULL && (rc = entry_link(f.link, &rec->link)) < 0)
+		return rc;
+	if (f.published != NULL && (rc = entry_date(ctx, src, rec, f.published)) < 0)
+		return rc;
+	if (rec->date == NULL && f.updated != NULL && (rc = entry_date(ctx, src, rec, f.updated)) < 0)
+		return rc;
+	if (f.content != NULL || f.summary != NULL) {
+		rc = construct_text(ctx, src, f.content ? f.content : f.summary, &rec->text);
+		if (rc < 0)
+			return rc;
+	} else if ((rec->text = rw_strdup("")) == NULL) {
+		return RW_ENOMEM;
+	}
+	if (f.id != NULL) {
+		if ((rec->uid = rw_xml_text(f.id)) == NULL)
+			return RW_ENOMEM;
+		if (rec->uid[0] == '\0')
+			rw_str_replace(&rec->uid, NULL);
+	}
+	return 0;
+}
+
+int rw_parse_atom(rw_ctx *ctx, const rw_source *src, const char *body, size_t len, rw_records *out)
+{
+	xmlDocPtr doc = NULL;
+	xmlXPathContextPtr xp = NULL;
+	xmlXPathObjectPtr entries = NULL;
+	xmlNodePtr root;
+	int rc = 0, degraded = 0, i, n;
+
+	doc = rw_xml_read(ctx, src->name, body, len, 0, &degraded);
+	if (doc == NULL) {
+		rc = ctx->errcode < 0 ? ctx->errcode : RW_EPARSE;
+		goto out;
+	}
+	root = xmlDocGetRootElement(doc);
+	if (root == NULL) {
+		rc = rw_error(ctx, RW_EPARSE, "source '%s': no root element", src->name);
+		goto out;
+	}
+	if (!is_atom_el(root, "feed")) {
+		rc = rw_error(ctx, RW_EPARSE, "source '%s': not an Atom feed (root element '%s%s%.64s')",
+			      src->name, root->ns && root->ns->prefix ? (const char *)root->ns->prefix : "",
+			      root->ns && root->ns->prefix ? ":" : "", (const char *)root->name);
+		goto out;
+	}
+	xp = rw_xml_xpath_new(doc);
+	if (xp == NULL || xmlXPathRegisterNs(xp, XC("atom"), XC(NS_ATOM)) != 0) {
+		rc = rw_error(ctx, RW_ENOMEM, "source '%s': out of memory", src->name);
+		goto out;
+	}
+	entries = rw_xml_xpath(ctx, src->name, xp, NULL, "/atom:feed/atom:entry");
+	if (entries == NULL) {
+		rc = ctx->errcode < 0 ? ctx->errcode : RW_EPARSE;
+		goto out;
+	}
+	n = entries->nodesetval ? entries->nodesetval->nodeNr : 0;
+	if (n > ATOM_MAX_ENTRIES) {
+		rw_log(ctx, RW_LOG_WARN, "source '%s': %d entries, only the first %d are read", src->name, n,
+		       ATOM_MAX_ENTRIES);
+		n = ATOM_MAX_ENTRIES;
+		degraded = 1;
+	}
+	for (i = 0; i < n; i++) {
+		rc = add_entry(ctx, src, entries->nodesetval->nodeTab[i], out);
+		if (rc < 0) {
+			rw_error(ctx, rc, "source '%s': out of memory", src->name);
+			goto out;
+		}
+	}
+	if (degraded)
+		out->degraded = 1;
+out:
+	if (entries != NULL)
+		xmlXPathFreeObject(entries);
+	if (xp != NULL)
+		xmlXPathFreeContext(xp);
+	if (doc != NULL)
+		xmlFreeDoc(doc);
+	return rc;
+}

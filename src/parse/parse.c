@@ -1,0 +1,154 @@
+/* The parser registry (format name -> function), record vectors and libxml2 process set-up. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/catalog.h>
+#include <libxml/globals.h>
+#include <libxml/parser.h>
+#include <libxml/xmlerror.h>
+
+#include "parse/parsers.h"
+
+/* One row per format; the name is what feeds.conf writes in `format`. */
+static const struct parser_row {
+	const char *format;
+	rw_parser_fn fn;
+} parsers[] = {
+	{"html-table", rw_parse_html_table},
+	{"rss", rw_parse_rss},
+	{"atom", rw_parse_atom},
+	{"xml", rw_parse_sdnlist},
+	{"csv", rw_parse_csv},
+};
+
+/* A bound on the records of one document: far above any real list, far below memory exhaustion. */
+#define RW_RECORDS_MAX 2000000u
+
+static const struct parser_row *find_parser(const char *format)
+{
+	size_t i;
+
+	if (format == NULL)
+		return NULL;
+	for (i = 0; i < sizeof(parsers) / sizeof(parsers[0]); i++)
+		if (strcmp(parsers[i].format, format) == 0)
+			return &parsers[i];
+	return NULL;
+}
+
+int rw_format_known(const char *format)
+{
+	return find_parser(format) != NULL;
+}
+
+rw_record *rw_records_add(rw_records *rs)
+{
+	rw_record *r;
+
+	if (rs->n == rs->cap) {
+		size_t cap = rs->cap ? rs->cap * 2 : 16;
+		rw_record *v;
+
+		if (rs->cap >= RW_RECORDS_MAX)
+			return NULL;
+		if (cap > RW_RECORDS_MAX)
+			cap = RW_RECORDS_MAX;
+		v = realloc(rs->v, cap * sizeof(*v));
+		if (v == NULL)
+			return NULL;
+		rs->v = v;
+		rs->cap = cap;
+	}
+	r = &rs->v[rs->n++];
+	memset(r, 0, sizeof(*r));
+	return r;
+}
+
+static void record_release(rw_record *r)
+{
+	free(r->entity);
+	free(r->date);
+	rw_strvec_release(&r->updates);
+	free(r->title);
+	free(r->link);
+	free(r->text);
+	free(r->list);
+	free(r->effective);
+	free(r->uid);
+	rw_strvec_release(&r->aliases);
+	memset(r, 0, sizeof(*r));
+}
+
+/* Drops the records from index `from` on. */
+static void records_truncate(rw_records *rs, size_t from)
+{
+	while (rs->n > from)
+		record_release(&rs->v[--rs->n]);
+}
+
+void rw_records_release(rw_records *rs)
+{
+	records_truncate(rs, 0);
+	free(rs->v);
+	rs->v = NULL;
+	rs->n = 0;
+	rs->cap = 0;
+	rs->degraded = 0;
+}
+
+static int blank(const char *body, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (body[i] != ' ' && body[i] != '\t' && body[i] != '\n' && body[i] != '\r' && body[i] != '\f')
+			return 0;
+	return 1;
+}
+
+int rw_parse(rw_ctx *ctx, const rw_source *src, const char *body, size_t len, rw_records *out)
+{
+	const struct parser_row *p = find_parser(src->format);
+	const char *name = src->name ? src->name : "?";
+	size_t before = out->n;
+	int rc;
+
+	if (p == NULL)
+		return rw_error(ctx, RW_ECONFIG, "source '%s': unknown format '%s'", name,
+				src->format ? src->format : "");
+	if (body == NULL || blank(body, len))
+		return rw_error(ctx, RW_EPARSE, "source '%s': empty document", name);
+	rc = p->fn(ctx, src, body, len, out);
+	if (rc < 0)
+		records_truncate(out, before); /* a failed parse yields nothing, not a partial list */
+	return rc;
+}
+
+/* External entities, external DTDs and XIncludes are never read: every request is refused. */
+static xmlParserInputPtr deny_all_loader(const char *url, const char *id, xmlParserCtxtPtr context)
+{
+	(void)url;
+	(void)id;
+	(void)context;
+	return NULL;
+}
+
+static void quiet_generic(void *data, const char *msg, ...)
+{
+	(void)data;
+	(void)msg;
+}
+
+void rw_parse_global_init(void)
+{
+	xmlInitParser();
+	xmlSetExternalEntityLoader(deny_all_loader);
+	xmlCatalogSetDefaults(XML_CATA_ALLOW_NONE);
+	/* Diagnostics are captured per document; nothing goes to stderr. */
+	xmlSetGenericErrorFunc(NULL, quiet_generic);
+}
+
+void rw_parse_global_cleanup(void)
+{
+	xmlCleanupParser();
+}

@@ -1,0 +1,285 @@
+/*
+ * RSS feeds: RSS 2.0 (<rss><channel><item>) and RSS 1.0 or 0.90 (<rdf:RDF><item>).
+ * Each item becomes one RW_REC_DOCUMENT record: title, link (made absolute
+ * against xml:base where needed), the item's UTC date from pubDate (RFC 822)
+ * or dc:date (RFC 3339 or YYYY-MM-DD), the description as plain text (it is
+ * usually escaped HTML: parsed as an HTML fragment, tags dropped, entities
+ * decoded, whitespace collapsed) and the guid as uid.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/tree.h>
+#include <libxml/uri.h>
+#include <libxml/xpath.h>
+#include <libxml/xpathInternals.h>
+
+#include "regwatch/dates.h"
+#include "parse/parsers.h"
+#include "parse/xmlutil.h"
+
+/* A C string as libxml2 characters (UTF-8), without casting away const. */
+#define XC(s) ((const xmlChar *)(s))
+
+#define RSS_MAX_ITEMS 10000
+
+#define NS_RDF "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+#define NS_DC "http://purl.org/dc/elements/1.1/"
+#define NS_CONTENT "http://purl.org/rss/1.0/modules/content/"
+
+/* The child elements of one item that become fields (the first of each name wins). */
+struct rss_item {
+	xmlNodePtr title;
+	xmlNodePtr link;
+	xmlNodePtr description;
+	xmlNodePtr encoded;  /* content:encoded, used when there is no description */
+	xmlNodePtr pubdate;
+	xmlNodePtr dcdate;
+	xmlNodePtr guid;
+};
+
+/* An element of the item's own vocabulary: no namespace, or the namespace of the item
+   itself (RSS 1.0 and 0.90, or RSS 2.0 written with a default namespace). */
+static int is_rss_el(xmlNodePtr n, xmlNsPtr own, const char *name)
+{
+	if (n->type != XML_ELEMENT_NODE || !xmlStrEqual(n->name, XC(name)))
+		return 0;
+	return n->ns == NULL || (own != NULL && xmlStrEqual(n->ns->href, own->href));
+}
+
+static int is_ns_el(xmlNodePtr n, const char *ns, const char *name)
+{
+	return n->type == XML_ELEMENT_NODE && xmlStrEqual(n->name, XC(name)) && n->ns != NULL &&
+	       xmlStrEqual(n->ns->href, XC(ns));
+}
+
+static void item_fields(xmlNodePtr item, struct rss_item *f)
+{
+	xmlNodePtr c;
+
+	memset(f, 0, sizeof(*f));
+	for (c = item->children; c != NULL; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		if (f->title == NULL && is_rss_el(c, item->ns, "title"))
+			f->title = c;
+		else if (f->link == NULL && is_rss_el(c, item->ns, "link"))
+			f->link = c;
+		else if (f->description == NULL && is_rss_el(c, item->ns, "description"))
+			f->description = c;
+		else if (f->pubdate == NULL && is_rss_el(c, item->ns, "pubDate"))
+			f->pubdate = c;
+		else if (f->guid == NULL && is_rss_el(c, item->ns, "guid"))
+			f->guid = c;
+		else if (f->dcdate == NULL && is_ns_el(c, NS_DC, "date"))
+			f->dcdate = c;
+		else if (f->encoded == NULL && is_ns_el(c, NS_CONTENT, "encoded"))
+			f->encoded = c;
+	}
+}
+
+/* The plain text of an element whose content is HTML markup (escaped or in CDATA): the
+   markup is read as an HTML fragment, so tags go, entities are decoded, scripts and styles
+   are dropped and block boundaries separate words. */
+static int html_text(rw_ctx *ctx, const rw_source *src, xmlNodePtr node, char **out)
+{
+	xmlChar *markup = NULL;
+	xmlDocPtr frag = NULL;
+	int rc = 0, degraded = 0;
+
+	*out = NULL;
+	markup = xmlNodeGetContent(node);
+	if (markup == NULL) {
+		rc = RW_ENOMEM;
+		goto out;
+	}
+	if (markup[0] != '\0' && strpbrk((const char *)markup, "<&") != NULL) {
+		frag = rw_xml_read(ctx, src->name, (const char *)markup, strlen((const char *)markup), 1,
+				   &degraded);
+		if (frag == NULL)
+			rw_clear_error(ctx); /* not even recoverable as HTML: keep the characters */
+	}
+	*out = rw_xml_text(frag != NULL ? (xmlNodePtr)frag : node);
+	if (*out == NULL)
+		rc = RW_ENOMEM;
+out:
+	if (frag != NULL)
+		xmlFreeDoc(frag);
+	xmlFree(markup);
+	return rc;
+}
+
+/* 1 if s starts with a URI scheme ("https:", "mailto:"). */
+static int has_scheme(const char *s)
+{
+	const char *p = s;
+
+	if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')))
+		return 0;
+	while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+	       *p == '+' || *p == '-' || *p == '.')
+		p++;
+	return *p == ':';
+}
+
+/* The link text, resolved against the item's xml:base when it is relative. */
+static int item_link(xmlNodePtr node, char **out)
+{
+	xmlChar *base = NULL, *abs = NULL;
+	char *text;
+
+	*out = NULL;
+	text = rw_xml_text(node);
+	if (text == NULL)
+		return RW_ENOMEM;
+	if (text[0] == '\0') {
+		free(text);
+		return 0;
+	}
+	if (!has_scheme(text)) {
+		base = xmlNodeGetBase(node->doc, node);
+		if (base != NULL)
+			abs = xmlBuildURI(XC(text), base);
+		if (abs != NULL) {
+			free(text);
+			text = rw_strdup((const char *)abs);
+		}
+		xmlFree(abs);
+		xmlFree(base);
+		if (text == NULL)
+			return RW_ENOMEM;
+	}
+	*out = text;
+	return 0;
+}
+
+/* Sets rec->date from a date element; 1 if it held a real date, 0 if not, < 0 on ENOMEM. */
+static int item_date(rw_ctx *ctx, const rw_source *src, rw_record *rec, xmlNodePtr node)
+{
+	char d[RW_DATE_LEN];
+	char *s = rw_xml_text(node);
+	int rc = 0;
+
+	if (s == NULL)
+		return RW_ENOMEM;
+	if (rw_date_parse_any(s, d) == 0) {
+		rec->date = rw_strdup(d);
+		rc = rec->date ? 1 : RW_ENOMEM;
+	} else {
+		rw_log(ctx, RW_LOG_WARN, "source '%s': item '%.80s': unrecognised date '%.40s'", src->name,
+		       rec->title ? rec->title : "", s);
+	}
+	free(s);
+	return rc;
+}
+
+static int add_item(rw_ctx *ctx, const rw_source *src, xmlNodePtr item, rw_records *out)
+{
+	struct rss_item f;
+	rw_record *rec;
+	xmlChar *about;
+	int rc = 0;
+
+	item_fields(item, &f);
+	rec = rw_records_add(out);
+	if (rec == NULL)
+		return RW_ENOMEM;
+	rec->kind = RW_REC_DOCUMENT;
+	if (f.title != NULL && (rec->title = rw_xml_text(f.title)) == NULL)
+		return RW_ENOMEM;
+	if (f.link != NULL && (rc = item_link(f.link, &rec->link)) < 0)
+		return rc;
+	if (f.pubdate != NULL && (rc = item_date(ctx, src, rec, f.pubdate)) < 0)
+		return rc;
+	if (rec->date == NULL && f.dcdate != NULL && (rc = item_date(ctx, src, rec, f.dcdate)) < 0)
+		return rc;
+	if (f.description != NULL || f.encoded != NULL) {
+		rc = html_text(ctx, src, f.description ? f.description : f.encoded, &rec->text);
+		if (rc < 0)
+			return rc;
+	} else if ((rec->text = rw_strdup("")) == NULL) {
+		return RW_ENOMEM;
+	}
+	if (f.guid != NULL) {
+		if ((rec->uid = rw_xml_text(f.guid)) == NULL)
+			return RW_ENOMEM;
+	} else {
+		/* RSS 1.0 names each item by its rdf:about. */
+		about = xmlGetNsProp(item, XC("about"), XC(NS_RDF));
+		if (about != NULL) {
+			rec->uid = rw_strdup((const char *)about);
+			xmlFree(about);
+			if (rec->uid == NULL)
+				return RW_ENOMEM;
+		}
+	}
+	if (rec->uid != NULL && rec->uid[0] == '\0')
+		rw_str_replace(&rec->uid, NULL);
+	return 0;
+}
+
+int rw_parse_rss(rw_ctx *ctx, const rw_source *src, const char *body, size_t len, rw_records *out)
+{
+	xmlDocPtr doc = NULL;
+	xmlXPathContextPtr xp = NULL;
+	xmlXPathObjectPtr items = NULL;
+	xmlNodePtr root;
+	const char *expr;
+	int rc = 0, degraded = 0, i, n;
+
+	doc = rw_xml_read(ctx, src->name, body, len, 0, &degraded);
+	if (doc == NULL) {
+		rc = ctx->errcode < 0 ? ctx->errcode : RW_EPARSE;
+		goto out;
+	}
+	root = xmlDocGetRootElement(doc);
+	if (root == NULL) {
+		rc = rw_error(ctx, RW_EPARSE, "source '%s': no root element", src->name);
+		goto out;
+	}
+	if (xmlStrEqual(root->name, XC("rss"))) {
+		expr = "/*[local-name()='rss']/*[local-name()='channel']/*[local-name()='item']";
+	} else if (xmlStrEqual(root->name, XC("RDF")) && root->ns != NULL &&
+		   xmlStrEqual(root->ns->href, XC(NS_RDF))) {
+		expr = "/rdf:RDF/*[local-name()='item']";
+	} else {
+		rc = rw_error(ctx, RW_EPARSE, "source '%s': not an RSS feed (root element '%s%s%.64s')",
+			      src->name, root->ns && root->ns->prefix ? (const char *)root->ns->prefix : "",
+			      root->ns && root->ns->prefix ? ":" : "", (const char *)root->name);
+		goto out;
+	}
+	xp = rw_xml_xpath_new(doc);
+	if (xp == NULL) {
+		rc = rw_error(ctx, RW_ENOMEM, "source '%s': out of memory", src->name);
+		goto out;
+	}
+	items = rw_xml_xpath(ctx, src->name, xp, NULL, expr);
+	if (items == NULL) {
+		rc = ctx->errcode < 0 ? ctx->errcode : RW_EPARSE;
+		goto out;
+	}
+	n = items->nodesetval ? items->nodesetval->nodeNr : 0;
+	if (n > RSS_MAX_ITEMS) {
+		rw_log(ctx, RW_LOG_WARN, "source '%s': %d items, only the first %d are read", src->name, n,
+		       RSS_MAX_ITEMS);
+		n = RSS_MAX_ITEMS;
+		degraded = 1;
+	}
+	for (i = 0; i < n; i++) {
+		rc = add_item(ctx, src, items->nodesetval->nodeTab[i], out);
+		if (rc < 0) {
+			rw_error(ctx, rc, "source '%s': out of memory", src->name);
+			goto out;
+		}
+	}
+	if (degraded)
+		out->degraded = 1;
+out:
+	if (items != NULL)
+		xmlXPathFreeObject(items);
+	if (xp != NULL)
+		xmlXPathFreeContext(xp);
+	if (doc != NULL)
+		xmlFreeDoc(doc);
+	return rc;
+}
