@@ -95,6 +95,7 @@ static const struct key_def source_keys[] = {
 	KEY(rw_source, "format", KT_STR, format),
 	KEY(rw_source, "regime", KT_STR, regime),
 	KEY(rw_source, "tableHeader", KT_STR, table_header),
+	KEY(rw_source, "listRegime", KT_MULTI, list_regimes),
 	KEY(rw_source, "status", KT_STR, status),
 	KEY(rw_source, "enabled", KT_BOOL, enabled),
 	KEY_RANGE(rw_source, "maxBytes", KT_SIZE, max_bytes, 1, 1LL << 30),
@@ -642,6 +643,11 @@ static int feeds_defaults(rw_feeds *f, const char *path)
 	return f->path && f->dir && f->user_agent ? 0 : RW_ENOMEM;
 }
 
+static int regime_id_ok(const char *id)
+{
+	return strlen(id) >= 4 && id[2] == '.' && id_ok(id, ".");
+}
+
 static int source_validate(struct conf *c, const rw_source *s)
 {
 	const struct section_def *d = &feeds_defs[FEEDS_SOURCE];
@@ -665,8 +671,15 @@ static int source_validate(struct conf *c, const rw_source *s)
 		return conf_error(c, d, s->name, "missing key 'tableHeader' (format 'html-table' finds its table by header text)");
 	if (rw_status_rank(s->status) < 0)
 		return conf_error(c, d, s->name, "key 'status': unknown status '%s'", s->status);
-	if (s->regime && (strlen(s->regime) < 4 || s->regime[2] != '.' || !id_ok(s->regime, ".")))
+	if (s->regime && !regime_id_ok(s->regime))
 		return conf_error(c, d, s->name, "key 'regime': not a regime id like 'us.fcc-covered-list'");
+	for (size_t i = 0; i < s->list_regimes.n; i++) {
+		const char *eq = strrchr(s->list_regimes.v[i], '=');
+
+		if (eq == NULL || eq == s->list_regimes.v[i] || !regime_id_ok(eq + 1))
+			return conf_error(c, d, s->name, "key 'listRegime': '%s' is not 'LIST NAME=REGIME ID'",
+					  s->list_regimes.v[i]);
+	}
 	return 0;
 }
 
@@ -757,6 +770,7 @@ static void source_release(rw_source *s)
 	free(s->regime);
 	free(s->table_header);
 	free(s->status);
+	rw_strvec_release(&s->list_regimes);
 }
 
 void rw_feeds_release(rw_feeds *f)
@@ -797,6 +811,13 @@ int rw_feeds_check_regimes(rw_ctx *ctx, const rw_feeds *f, const rw_regimes *r)
 		if (s->regime && rw_regimes_find(r, s->regime) == NULL)
 			return rw_error(ctx, RW_ECONFIG, "%s: source '%s': key 'regime': unknown regime '%s'",
 					f->path, s->name, s->regime);
+		for (size_t k = 0; k < s->list_regimes.n; k++) {
+			const char *id = strrchr(s->list_regimes.v[k], '=') + 1;
+
+			if (rw_regimes_find(r, id) == NULL)
+				return rw_error(ctx, RW_ECONFIG, "%s: source '%s': key 'listRegime': unknown regime '%s'",
+						f->path, s->name, id);
+		}
 	}
 	return 0;
 }

@@ -1,6 +1,7 @@
 /* Records to state rows: vendor matching, interval merging, quarantine rules. */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "regwatch/dates.h"
 #include "regwatch/normalise.h"
@@ -161,6 +162,37 @@ static char *category_label(const char *text)
 	return rw_strndup(text, n);
 }
 
+/* 1 when one of the ";"-separated names in list starts with prefix (case-insensitive). */
+static int list_matches(const char *list, const char *prefix, size_t n)
+{
+	const char *p = list;
+
+	while (*p) {
+		while (*p == ' ' || *p == ';')
+			p++;
+		if (strncasecmp(p, prefix, n) == 0)
+			return 1;
+		p += strcspn(p, ";");
+	}
+	return 0;
+}
+
+/* The regime a list record belongs to: the first listRegime rule its list matches, else the
+   source's regime; NULL when the record belongs to no followed regime. */
+static const char *record_regime(const rw_source *src, const rw_record *r)
+{
+	size_t i;
+
+	for (i = 0; r->list && i < src->list_regimes.n; i++) {
+		const char *rule = src->list_regimes.v[i];
+		const char *eq = strrchr(rule, '=');
+
+		if (list_matches(r->list, rule, (size_t)(eq - rule)))
+			return eq + 1;
+	}
+	return src->list_regimes.n && r->list ? NULL : src->regime;
+}
+
 /* Candidate rows for a snapshot: one per list record, deduplicated by (regime, ref). */
 static int snapshot_rows(rw_ctx *ctx, const rw_matcher *m, const rw_source *src, const rw_records *recs,
 			 rw_table *cand, size_t *nrec)
@@ -176,7 +208,9 @@ static int snapshot_rows(rw_ctx *ctx, const rw_matcher *m, const rw_source *src,
 		rw_buf note = RW_BUF_INIT;
 		const char *vendor;
 
-		if (r->kind == RW_REC_DOCUMENT || src->regime == NULL)
+		const char *regime = r->kind == RW_REC_DOCUMENT ? NULL : record_regime(src, r);
+
+		if (regime == NULL)
 			continue;
 		(*nrec)++;
 		if (r->kind == RW_REC_ENTITY && r->entity && r->entity[0]) {
@@ -191,11 +225,13 @@ static int snapshot_rows(rw_ctx *ctx, const rw_matcher *m, const rw_source *src,
 		}
 		for (j = 0; j < r->updates.n && rc == 0; j++)
 			rc = rw_buf_printf(&note, "%s%s", j ? ", " : "updated: ", r->updates.v[j]);
+		if (rc == 0 && r->effective)
+			rc = rw_buf_printf(&note, "%seffective: %s", note.len ? "; " : "", r->effective);
 		if (r->date == NULL)
 			rw_log(ctx, RW_LOG_WARN, "source '%s': entry '%s' has no date", src->name,
 			       f[RW_L_ENTITY] ? f[RW_L_ENTITY] : "");
 		f[RW_L_SOURCE] = src->name;
-		f[RW_L_REGIME] = src->regime;
+		f[RW_L_REGIME] = regime;
 		f[RW_L_REF] = ref;
 		f[RW_L_VENDOR] = vendor;
 		f[RW_L_STATUS] = src->status ? src->status : "listed";
@@ -205,7 +241,7 @@ static int snapshot_rows(rw_ctx *ctx, const rw_matcher *m, const rw_source *src,
 		f[RW_L_NOTE] = rw_buf_cstr(&note);
 		if (rc == 0 && (ref == NULL || f[RW_L_ENTITY] == NULL))
 			rc = RW_ENOMEM;
-		if (rc == 0 && rw_table_find(cand, (const char *const[]){src->name, src->regime, ref}, 3) < 0)
+		if (rc == 0 && rw_table_find(cand, (const char *const[]){src->name, regime, ref}, 3) < 0)
 			rc = rw_table_add(cand, f);
 		free(label);
 		free(ref);
@@ -305,7 +341,7 @@ int rw_normalise_list(rw_ctx *ctx, const rw_matcher *m, const rw_source *src, co
 		if (find_key(&cand, p, 0) < 0)
 			vanished++;
 	}
-	if (src->regime != NULL && res->records == 0) {
+	if ((src->regime != NULL || src->list_regimes.n) && res->records == 0) {
 		res->quarantine = 1;
 		snprintf(res->reason, sizeof(res->reason), "snapshot has no list entries");
 		goto announcements;
@@ -327,7 +363,8 @@ int rw_normalise_list(rw_ctx *ctx, const rw_matcher *m, const rw_source *src, co
 
 		if (c >= 0)
 			continue; /* the snapshot's row replaces it below */
-		if (closed) {
+		if (closed || recs->degraded) {
+			/* A snapshot read only by recovering from errors never ends anything. */
 			rc = rw_table_add_row(&merged, p);
 		} else {
 			rw_str_replace(&p->f[RW_L_UNTIL], rw_strdup(today));

@@ -463,6 +463,7 @@ int rw_update(rw_ctx *ctx, const rw_update_opts *opts, rw_update_result *res)
 	if (rc == 0 && res->commit[0]) {
 		rw_apply a;
 
+		rw_fault_point(ctx, "after_archive_commit");
 		memset(&a, 0, sizeof(a));
 		a.oid = res->commit;
 		a.recorded_at = ctx->now;
@@ -471,6 +472,7 @@ int rw_update(rw_ctx *ctx, const rw_update_opts *opts, rw_update_result *res)
 		a.dict = opts->dict;
 		a.regimes = opts->regimes;
 		rc = rw_db_apply(ctx, db, &a, &res->run);
+		rw_fault_point(ctx, "after_db_apply");
 	}
 	if (rc == 0 && n > 0) {
 		rw_attempt *att = calloc(n, sizeof(*att));

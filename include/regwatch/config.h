@@ -16,6 +16,7 @@ typedef struct rw_source {
 	char *format;        /* html-table, rss, atom, xml, csv */
 	char *regime;        /* regime whose statuses this source yields, or NULL */
 	char *table_header;  /* html-table: header text that identifies the table */
+	rw_strvec list_regimes; /* "LIST=REGIME": rows whose list starts with LIST yield REGIME (listRegime) */
 	char *status;        /* status word recorded for list rows (default "listed") */
 	int enabled;         /* default 1 */
 	size_t max_bytes;    /* body cap, default 8 MiB (maxBytes) */

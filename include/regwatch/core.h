@@ -45,6 +45,7 @@ typedef struct rw_ctx {
 	rw_log_fn log_fn;  /* NULL: messages are dropped */
 	void *log_arg;
 	time_t now;        /* the invocation's clock (REGWATCH_NOW in tests) */
+	const char *fault; /* crash tests: the named point at which to die (REGWATCH_FAULT) */
 } rw_ctx;
 
 void rw_ctx_init(rw_ctx *ctx, time_t now);
@@ -55,6 +56,9 @@ int rw_error(rw_ctx *ctx, int code, const char *fmt, ...) __attribute__((format(
 int rw_error_prefix(rw_ctx *ctx, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 const char *rw_errmsg(const rw_ctx *ctx);
 void rw_clear_error(rw_ctx *ctx);
+
+/* Crash tests: kills the process with SIGKILL when ctx->fault names this point. */
+void rw_fault_point(const rw_ctx *ctx, const char *point);
 
 void rw_log(rw_ctx *ctx, int level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 

@@ -41,6 +41,8 @@ int cmd_update(cli *c, int argc, char **argv)
 	if (rc == 0)
 		rc = rw_regimes_load(&c->ctx, &regimes, c->feeds.regimes_path, &dict);
 	if (rc == 0)
+		rc = rw_feeds_check_regimes(&c->ctx, &c->feeds, &regimes);
+	if (rc == 0)
 		rc = rw_read_file(&c->ctx, &dict_text, c->feeds.vendors_path, 16u << 20);
 	if (rc == 0)
 		rc = rw_read_file(&c->ctx, &regimes_text, c->feeds.regimes_path, 16u << 20);

@@ -218,6 +218,7 @@ int main(int argc, char **argv)
 	rw_ctx_init(&c.ctx, now);
 	c.ctx.log_fn = log_to_stderr;
 	c.ctx.log_arg = &c;
+	c.ctx.fault = getenv("REGWATCH_FAULT");
 	if (rw_fetch_global_init(&c.ctx) < 0 || rw_archive_global_init(&c.ctx) < 0) {
 		fprintf(stderr, "%s: %s\n", c.prog, rw_errmsg(&c.ctx));
 		return EXIT_FAIL;

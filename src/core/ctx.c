@@ -1,4 +1,5 @@
 /* The context: error messages and logging. */
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -75,4 +76,10 @@ void rw_log(rw_ctx *ctx, int level, const char *fmt, ...)
 		if (*p == '\n' || *p == '\r')
 			*p = ' ';
 	ctx->log_fn(ctx->log_arg, level, msg);
+}
+
+void rw_fault_point(const rw_ctx *ctx, const char *point)
+{
+	if (ctx->fault != NULL && strcmp(ctx->fault, point) == 0)
+		raise(SIGKILL);
 }

@@ -142,8 +142,11 @@ class Env(unittest.TestCase):
         with open(self.config, "w") as f:
             f.write("\n".join(lines) + "\n" + extra)
 
-    def run_rw(self, *args, now="2026-11-29T02:00:00Z", expect=None, timeout=120):
+    def run_rw(self, *args, now="2026-11-29T02:00:00Z", expect=None, timeout=120, fault=None):
         env = dict(os.environ, TZ="UTC", LANG="C", LC_ALL="C", REGWATCH_NOW=now, HOME=self.tmp)
+        env.pop("REGWATCH_FAULT", None)
+        if fault:
+            env["REGWATCH_FAULT"] = fault
         env.pop("REGWATCH_CONFIG", None)
         env.pop("REGWATCH_DATA", None)
         cmd = [BINARY, "--config", self.config, "--data", self.data] + list(args)

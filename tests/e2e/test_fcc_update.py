@@ -209,6 +209,29 @@ class CoveredList(rwtest.Env):
             lock.close()
         self.run_rw("update", now=SECOND_RUN, expect=0)
 
+    def test_killed_between_archive_and_database_loses_nothing(self):
+        p = self.run_rw("update", now=FIRST_RUN, fault="after_archive_commit", expect=-9)
+        self.assertEqual(self.commits(), 1)
+        self.assertEqual(self.db_rows("SELECT count(*) FROM runs"), [(0,)])
+        p = self.run_rw("update", now=SECOND_RUN, expect=0)
+        self.assertIn("recorded archived run", p.stderr)
+        self.assertEqual(self.commits(), 1)
+        self.assertEqual(self.db_rows("SELECT commit_oid, recorded_at FROM runs"),
+                         [(self.git("rev-parse", "main").strip(), FIRST_RUN)])
+        doc = self.json("status", "hikvision", "--on", "2021-03-12", now=SECOND_RUN)
+        fcc = [s for s in doc["statuses"] if s["regime"] == "us.fcc-covered-list"]
+        self.assertEqual([(s["source"], s["recorded_at"]) for s in fcc], [("fcc-covered-list", FIRST_RUN)])
+
+    def test_killed_after_the_database_records_once(self):
+        self.run_rw("update", now=FIRST_RUN, fault="after_db_apply", expect=-9)
+        record = self.record_snapshot()
+        self.run_rw("update", now=SECOND_RUN, expect=0)
+        self.assertEqual(self.record_snapshot(), record)
+        self.assertEqual(self.commits(), 1)
+        self.assertEqual(len(record["runs"]), 1)
+        integrity = self.db_rows("PRAGMA integrity_check")
+        self.assertEqual(integrity, [("ok",)])
+
 
 class BadInput(rwtest.Env):
     """Each failure: a clear message naming the source, exit 3, and the previous statuses in force."""

@@ -114,8 +114,13 @@ START_TEST(shipped_feeds)
 	ck_assert_str_eq(s->status, "listed");
 	s = rw_feeds_find(&f, "ofac-consolidated");
 	ck_assert_ptr_nonnull(s);
-	ck_assert_str_eq(s->regime, "us.ns-cmic");
+	ck_assert_ptr_null(s->regime);
+	ck_assert_uint_eq(s->list_regimes.n, 1);
+	ck_assert_str_eq(s->list_regimes.v[0], "CMIC-EO13959=us.ns-cmic");
 	ck_assert_uint_eq(s->max_bytes, (size_t)64 << 20);
+	s = rw_feeds_find(&f, "trade-csl");
+	ck_assert_uint_eq(s->list_regimes.n, 2);
+	ck_assert_str_eq(s->list_regimes.v[0], "Entity List (EL)=us.entity-list");
 	ck_assert_ptr_nonnull(strstr(rw_feeds_find(&f, "federal-register")->url, "hytera"));
 	ck_assert_ptr_null(rw_feeds_find(&f, "nonexistent"));
 	ck_assert_str_eq(f.user_agent, "regwatch/0.1.0 (+https://github.com/regwatch/regwatch)");

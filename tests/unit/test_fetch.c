@@ -101,34 +101,44 @@ static void server_stop(struct server *s)
 	s->root = NULL;
 }
 
-/* Stops the server and removes the test's directory; runs again harmlessly. */
-static void cleanup(void)
+/*
+ * Each test case gets a base directory from the parent process, which
+ * removes it even when a test fails (a failing test's process ends without
+ * its teardown; its servers exit with it).
+ */
+static char *base;
+
+static void base_setup(void)
 {
-	server_stop(&srv);
-	if (root != NULL) {
-		rw_test_rmtree(root);
-		free(root);
-		root = NULL;
-	}
+	base = rw_test_tmpdir();
+}
+
+static void base_teardown(void)
+{
+	rw_test_rmtree(base);
+	free(base);
+	base = NULL;
 }
 
 static void setup(void)
 {
-	static int registered;
+	char *tmpl = rw_asprintf("%s/testXXXXXX", base);
 	rw_ctx ctx;
 
-	/* A failed assertion ends the test process without the teardown. */
-	if (!registered && atexit(cleanup) == 0)
-		registered = 1;
 	rw_ctx_init(&ctx, 0);
 	ck_assert_msg(rw_fetch_global_init(&ctx) == 0, "%s", rw_errmsg(&ctx));
-	root = rw_test_tmpdir();
+	ck_assert_ptr_nonnull(tmpl);
+	ck_assert_ptr_nonnull(mkdtemp(tmpl));
+	root = tmpl;
 	server_start(&srv, root);
 }
 
 static void teardown(void)
 {
-	cleanup();
+	server_stop(&srv);
+	rw_test_rmtree(root);
+	free(root);
+	root = NULL;
 	rw_fetch_global_cleanup();
 }
 
@@ -1120,6 +1130,7 @@ static Suite *fetch_suite(void)
 	Suite *s = suite_create("fetch");
 	TCase *tc = tcase_create("loopback");
 
+	tcase_add_unchecked_fixture(tc, base_setup, base_teardown);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, new_then_unchanged);

@@ -387,8 +387,8 @@ START_TEST(row_without_date)
 		"<tr><td>Equipment produced by <strong>Second Maker Ltd</strong>;</td><td>Sept. 20, 2022</td></tr>"
 		"<tr><td>Foreign-produced power inverters, except power inverters which have been granted a "
 		"Conditional Approval by DoW or DHS.</td><td><p>July 28, 2026</p></td></tr>"
-		"<tr><td>Services subject to section 214 of the Communications Act of 1934. See the U.S. "
-		"Code.</td><td>July 7, 2026</td></tr>"
+		"<tr><td>Services of a U.S. subsidiary subject to section 214 of the Communications Act of 1934. "
+		"See the Code.</td><td>July 7, 2026</td></tr>"
 		"</table></body></html>";
 	const rw_record *r;
 
@@ -405,7 +405,8 @@ START_TEST(row_without_date)
 					"granted a Conditional Approval by DoW or DHS");
 	ck_assert_str_eq(rs.v[2].date, "2026-07-28");
 	/* The first sentence ends after a number; "U.S." does not end one. */
-	ck_assert_str_eq(rs.v[3].title, "Services subject to section 214 of the Communications Act of 1934");
+	ck_assert_str_eq(rs.v[3].title, "Services of a U.S. subsidiary subject to section 214 of the Communications "
+					"Act of 1934");
 	rw_records_release(&rs);
 }
 END_TEST
