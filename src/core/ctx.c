@@ -37,15 +37,20 @@ int rw_error(rw_ctx *ctx, int code, const char *fmt, ...)
 
 int rw_error_prefix(rw_ctx *ctx, int code, const char *fmt, ...)
 {
-	char old[sizeof(ctx->errmsg)];
 	char prefix[512];
+	char joined[sizeof(prefix) + sizeof(ctx->errmsg) + 2];
+	size_t n;
 	va_list ap;
 
-	memcpy(old, ctx->errmsg, sizeof(old));
 	va_start(ap, fmt);
 	vsnprintf(prefix, sizeof(prefix), fmt, ap);
 	va_end(ap);
-	snprintf(ctx->errmsg, sizeof(ctx->errmsg), "%s: %s", prefix, old);
+	snprintf(joined, sizeof(joined), "%s: %s", prefix, ctx->errmsg);
+	n = strlen(joined);
+	if (n >= sizeof(ctx->errmsg))
+		n = sizeof(ctx->errmsg) - 1;
+	memcpy(ctx->errmsg, joined, n);
+	ctx->errmsg[n] = '\0';
 	ctx->errcode = code;
 	return code;
 }
