@@ -550,15 +550,33 @@ static int apply_dictionary(rw_ctx *ctx, rw_db *db, const rw_dict *dict, const r
 	return rc;
 }
 
+/* A transaction of its own, or a savepoint inside the caller's (rebuild). */
+static int tx_begin(rw_ctx *ctx, rw_db *db, int *nested)
+{
+	*nested = !sqlite3_get_autocommit(db->h);
+	return exec(ctx, db, *nested ? "SAVEPOINT rw_apply" : "BEGIN IMMEDIATE");
+}
+
+static int tx_end(rw_ctx *ctx, rw_db *db, int nested, int rc)
+{
+	if (rc == 0)
+		rc = exec(ctx, db, nested ? "RELEASE rw_apply" : "COMMIT");
+	if (rc < 0 && nested) {
+		sqlite3_exec(db->h, "ROLLBACK TO rw_apply; RELEASE rw_apply", NULL, NULL, NULL);
+		return rc;
+	}
+	return rc < 0 ? rollback(db, rc) : 0;
+}
+
 int rw_db_apply(rw_ctx *ctx, rw_db *db, const rw_apply *a, long *run)
 {
 	char recorded[RW_INSTANT_LEN], applied[RW_INSTANT_LEN];
 	sqlite3_stmt *st = NULL;
-	int rc, has = 0;
+	int rc, has = 0, nested;
 
 	rw_instant_format(a->recorded_at, recorded);
 	rw_instant_format(ctx->now, applied);
-	rc = exec(ctx, db, "BEGIN IMMEDIATE");
+	rc = tx_begin(ctx, db, &nested);
 	if (rc < 0)
 		return rc;
 	rc = rw_db_has_commit(ctx, db, a->oid, &has);
@@ -568,17 +586,20 @@ int rw_db_apply(rw_ctx *ctx, rw_db *db, const rw_apply *a, long *run)
 		if (rc == 0 && sqlite3_step(st) == SQLITE_ROW)
 			*run = sqlite3_column_int64(st, 0);
 		sqlite3_finalize(st);
-		if (rc == 0)
-			rc = exec(ctx, db, "COMMIT");
-		return rc < 0 ? rollback(db, rc) : 0;
+		return tx_end(ctx, db, nested, rc);
 	}
 	if (rc == 0)
-		rc = prepare(ctx, db, &st, "INSERT INTO runs(commit_oid, recorded_at, applied_at, message) VALUES (?1, ?2, ?3, ?4)");
+		rc = prepare(ctx, db, &st,
+			     "INSERT INTO runs(id, commit_oid, recorded_at, applied_at, message) VALUES (?5, ?1, ?2, ?3, ?4)");
 	if (rc == 0) {
 		bind_text(st, 1, a->oid);
 		bind_text(st, 2, recorded);
 		bind_text(st, 3, applied);
 		sqlite3_bind_text(st, 4, a->message ? a->message : "", -1, SQLITE_TRANSIENT);
+		if (a->run_id > 0)
+			sqlite3_bind_int64(st, 5, a->run_id);
+		else
+			sqlite3_bind_null(st, 5);
 		rc = step_done(ctx, db, st);
 		*run = sqlite3_last_insert_rowid(db->h);
 	}
@@ -589,6 +610,24 @@ int rw_db_apply(rw_ctx *ctx, rw_db *db, const rw_apply *a, long *run)
 		rc = apply_announcements(ctx, db, *run, &a->state->anns);
 	if (rc == 0 && (a->dict || a->regimes))
 		rc = apply_dictionary(ctx, db, a->dict, a->regimes);
+	if (rc == 0)
+		rw_fault_point(ctx, "in_db_transaction");
+	return tx_end(ctx, db, nested, rc);
+}
+
+int rw_db_rebuild_begin(rw_ctx *ctx, rw_db *db)
+{
+	int rc = exec(ctx, db, "BEGIN IMMEDIATE");
+
+	/* Runs keep their numbers, so rows elsewhere that name a run stay valid at COMMIT. */
+	if (rc == 0)
+		rc = exec(ctx, db, "PRAGMA defer_foreign_keys = ON; DELETE FROM changes; DELETE FROM announcements;"
+				   " DELETE FROM intervals; DELETE FROM runs");
+	return rc < 0 ? rollback(db, rc) : 0;
+}
+
+int rw_db_rebuild_end(rw_ctx *ctx, rw_db *db, int rc)
+{
 	if (rc == 0)
 		rc = exec(ctx, db, "COMMIT");
 	return rc < 0 ? rollback(db, rc) : 0;

@@ -43,7 +43,7 @@ int rw_data_dir_prepare(rw_ctx *ctx, const char *dir)
 }
 
 /* The single-update lock: flock on DIR/update.lock, released by the kernel when we exit. */
-static int lock_acquire(rw_ctx *ctx, const char *dir, int *fd_out)
+int rw_update_lock(rw_ctx *ctx, const char *dir, int *fd_out)
 {
 	char *path = rw_data_path(dir, "update.lock");
 	char pid[32];
@@ -349,7 +349,7 @@ int rw_update(rw_ctx *ctx, const rw_update_opts *opts, rw_update_result *res)
 	rw_date_from_time(ctx->now, today);
 	rc = rw_data_dir_prepare(ctx, opts->data_dir);
 	if (rc == 0)
-		rc = lock_acquire(ctx, opts->data_dir, &lock_fd);
+		rc = rw_update_lock(ctx, opts->data_dir, &lock_fd);
 	if (rc < 0)
 		goto out;
 	db_path = rw_data_path(opts->data_dir, "regwatch.db");
@@ -415,6 +415,7 @@ int rw_update(rw_ctx *ctx, const rw_update_opts *opts, rw_update_result *res)
 		rc = rw_fetch_all(ctx, &fo, reqs, results, n);
 	if (rc < 0)
 		goto out;
+	rw_fault_point(ctx, "after_fetch");
 
 	for (i = 0; i < n && rc == 0; i++) {
 		source_run *s = &runs[i];

@@ -54,12 +54,20 @@ typedef struct rw_apply {
 	const rw_state *state;     /* the commit's state files */
 	const rw_dict *dict;       /* for the vendors table */
 	const rw_regimes *regimes; /* for the regimes table */
+	long run_id;               /* the run number to give it (rebuild), 0: the next one */
+	int rebuilding;            /* re-deriving history: record, but queue no notifications */
 } rw_apply;
 
 /* Records a commit in one transaction: the run, superseded and new intervals, new
    announcements and the run's changes. A commit already recorded is left alone.
    *run gets the run number. */
 int rw_db_apply(rw_ctx *ctx, rw_db *db, const rw_apply *a, long *run);
+
+/* Rebuild: one transaction that empties the regulatory tables (runs, intervals,
+   announcements, changes) for rw_db_apply to fill again; _end commits when rc is 0
+   and rolls back otherwise (returning rc). Members and the outbox are left alone. */
+int rw_db_rebuild_begin(rw_ctx *ctx, rw_db *db);
+int rw_db_rebuild_end(rw_ctx *ctx, rw_db *db, int rc);
 
 /* Columns of an interval in query results. */
 enum rw_q_col {

@@ -32,6 +32,20 @@ typedef struct rw_update_result {
 
 int rw_update(rw_ctx *ctx, const rw_update_opts *opts, rw_update_result *res);
 
+/* Takes the exclusive update lock (DIR/update.lock) without waiting: RW_ELOCKED when
+   another update or rebuild holds it. Close *fd to release it. */
+int rw_update_lock(rw_ctx *ctx, const char *dir, int *fd);
+
+typedef struct rw_rebuild_result {
+	size_t runs;          /* archived runs replayed */
+	size_t parsed;        /* source documents parsed again */
+	size_t skipped;       /* documents of sources no longer configured, or no longer accepted */
+} rw_rebuild_result;
+
+/* Re-derives the regulatory history from the archive, commit by commit, through today's
+   parsers, dictionary and source settings, in one database transaction. */
+int rw_rebuild(rw_ctx *ctx, const rw_update_opts *opts, rw_rebuild_result *res);
+
 /* Creates the data directory (mode 0700) when missing. */
 int rw_data_dir_prepare(rw_ctx *ctx, const char *dir);
 

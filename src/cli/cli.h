@@ -7,6 +7,7 @@
 #include "regwatch/core.h"
 #include "regwatch/history.h"
 #include "regwatch/state.h"
+#include "regwatch/update.h"
 
 /* What a command needs main to prepare. */
 enum {
@@ -42,6 +43,21 @@ int cmd_status(cli *c, int argc, char **argv);
 int cmd_history(cli *c, int argc, char **argv);
 int cmd_vendors(cli *c, int argc, char **argv);
 int cmd_sources(cli *c, int argc, char **argv);
+int cmd_rebuild(cli *c, int argc, char **argv);
+
+/* The dictionary and baseline that update and rebuild read, with their texts for the archive. */
+typedef struct cli_dictionary {
+	rw_dict dict;
+	rw_regimes regimes;
+	rw_buf dict_text;
+	rw_buf regimes_text;
+} cli_dictionary;
+
+/* Loads the dictionary and baseline of c->feeds; prints the error and returns an exit status. */
+int cli_dictionary_load(cli *c, cli_dictionary *d);
+void cli_dictionary_release(cli_dictionary *d);
+/* Options for rw_update / rw_rebuild from the invocation and a loaded dictionary. */
+void cli_update_opts(cli *c, const cli_dictionary *d, rw_update_opts *uo);
 
 /* Maps a library error code to an exit status, printing the context's message. */
 int cli_fail(cli *c, int rc);

@@ -13,9 +13,8 @@ int cmd_update(cli *c, int argc, char **argv)
 		{"no-notify", no_argument, NULL, 'n'},
 		{NULL, 0, NULL, 0},
 	};
-	rw_dict dict = {0};
-	rw_regimes regimes = {0};
-	rw_buf dict_text = RW_BUF_INIT, regimes_text = RW_BUF_INIT, out = RW_BUF_INIT;
+	cli_dictionary dict = {0};
+	rw_buf out = RW_BUF_INIT;
 	rw_strvec only = RW_STRVEC_INIT;
 	rw_update_opts uo;
 	rw_update_result res;
@@ -37,28 +36,10 @@ int cmd_update(cli *c, int argc, char **argv)
 		status = cli_usage(c, "update", "unexpected argument '%s'", argv[optind]);
 		goto out;
 	}
-	rc = rw_dict_load(&c->ctx, &dict, c->feeds.vendors_path);
-	if (rc == 0)
-		rc = rw_regimes_load(&c->ctx, &regimes, c->feeds.regimes_path, &dict);
-	if (rc == 0)
-		rc = rw_feeds_check_regimes(&c->ctx, &c->feeds, &regimes);
-	if (rc == 0)
-		rc = rw_read_file(&c->ctx, &dict_text, c->feeds.vendors_path, 16u << 20);
-	if (rc == 0)
-		rc = rw_read_file(&c->ctx, &regimes_text, c->feeds.regimes_path, 16u << 20);
-	if (rc < 0) {
-		status = cli_fail(c, rc == RW_EIO ? RW_ECONFIG : rc);
+	status = cli_dictionary_load(c, &dict);
+	if (status != EXIT_OK)
 		goto out;
-	}
-	memset(&uo, 0, sizeof(uo));
-	uo.data_dir = c->data_dir;
-	uo.feeds = &c->feeds;
-	uo.dict = &dict;
-	uo.regimes = &regimes;
-	uo.dict_text = rw_buf_cstr(&dict_text);
-	uo.dict_len = dict_text.len;
-	uo.regimes_text = rw_buf_cstr(&regimes_text);
-	uo.regimes_len = regimes_text.len;
+	cli_update_opts(c, &dict, &uo);
 	uo.only = only.n ? (const char *const *)only.v : NULL;
 	uo.nonly = only.n;
 	rc = rw_update(&c->ctx, &uo, &res);
@@ -80,10 +61,7 @@ int cmd_update(cli *c, int argc, char **argv)
 	if (status == EXIT_OK && (res.failed || res.quarantined))
 		status = EXIT_PARTIAL;
 out:
-	rw_dict_release(&dict);
-	rw_regimes_release(&regimes);
-	rw_buf_release(&dict_text);
-	rw_buf_release(&regimes_text);
+	cli_dictionary_release(&dict);
 	rw_buf_release(&out);
 	rw_strvec_release(&only);
 	return status;

@@ -27,6 +27,7 @@ const cli_command cli_commands[] = {
 	{"vendors", cmd_vendors, CLI_DB_READ, "[--json]",
 	 "the vendor dictionary and list entries that matched no vendor"},
 	{"sources", cmd_sources, CLI_DB_READ, "[--json]", "per-source health"},
+	{"rebuild", cmd_rebuild, CLI_CONFIG, "", "re-derive the history from the archive with today's parsers and dictionary"},
 	{NULL, NULL, 0, NULL, NULL},
 };
 
