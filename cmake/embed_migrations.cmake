@@ -1,7 +1,8 @@
-# Writes OUT, a C file holding every migration in IN (a sorted list of .sql files)
+# Writes OUT, a C file holding every migration in IN (sorted .sql files separated by "|")
 # as rw_migrations[], numbered from 1 in file-name order.
 set(body "/* Generated from db/migrations by cmake/embed_migrations.cmake. */\n#include <stddef.h>\n\nconst char *const rw_migrations[] = {\n")
 set(n 0)
+string(REPLACE "|" ";" IN "${IN}")
 foreach(f IN LISTS IN)
   file(READ "${f}" sql)
   string(REPLACE "\\" "\\\\" sql "${sql}")

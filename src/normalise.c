@@ -95,7 +95,7 @@ void rw_matcher_free(rw_matcher *m)
 	free(m);
 }
 
-const char *rw_match_entity(const rw_matcher *m, const char *name)
+static const char *match_exact(const rw_matcher *m, const char *name)
 {
 	char *key = rw_name_normalise(name);
 	const char *id = NULL;
@@ -107,6 +107,42 @@ const char *rw_match_entity(const rw_matcher *m, const char *name)
 		if (strcmp(m->v[i].key, key) == 0)
 			id = m->v[i].id;
 	free(key);
+	return id;
+}
+
+/* The name without its parenthesised parts ("Huawei Technologies Co., Ltd. (Huawei)") and
+   without what follows a ';' ("...; and any successor, sub-unit, or subsidiary thereof"). */
+static char *name_core(const char *name)
+{
+	size_t n = strcspn(name, ";"), i, o = 0;
+	char *out = malloc(n + 1);
+	int depth = 0;
+
+	if (out == NULL)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		if (name[i] == '(')
+			depth++;
+		else if (name[i] == ')' && depth > 0)
+			depth--;
+		else if (depth == 0)
+			out[o++] = name[i];
+	}
+	out[o] = '\0';
+	return out;
+}
+
+const char *rw_match_entity(const rw_matcher *m, const char *name)
+{
+	const char *id = match_exact(m, name);
+	char *core;
+
+	if (id != NULL)
+		return id;
+	core = name_core(name);
+	if (core != NULL && strcmp(core, name) != 0)
+		id = match_exact(m, core);
+	free(core);
 	return id;
 }
 
@@ -341,17 +377,23 @@ int rw_normalise_list(rw_ctx *ctx, const rw_matcher *m, const rw_source *src, co
 		if (find_key(&cand, p, 0) < 0)
 			vanished++;
 	}
+	if (recs->degraded) {
+		res->quarantine = 1;
+		snprintf(res->reason, sizeof(res->reason),
+			 "the document is damaged: it could be read only by recovering from errors");
+		goto out;
+	}
 	if ((src->regime != NULL || src->list_regimes.n) && res->records == 0) {
 		res->quarantine = 1;
 		snprintf(res->reason, sizeof(res->reason), "snapshot has no list entries");
-		goto announcements;
+		goto out;
 	}
 	if (res->prev_open > 0 && (double)vanished > src->max_drop * (double)res->prev_open) {
 		res->quarantine = 1;
 		snprintf(res->reason, sizeof(res->reason),
 			 "snapshot drops %zu of %zu listed entries at once (maxDrop %.2f)", vanished,
 			 res->prev_open, src->max_drop);
-		goto announcements;
+		goto out;
 	}
 	rc = table_take(&state->lines, RW_L_SOURCE, src->name, &prev);
 	/* Earlier intervals: a closed one stays closed unless the snapshot lists it again with
@@ -363,8 +405,7 @@ int rw_normalise_list(rw_ctx *ctx, const rw_matcher *m, const rw_source *src, co
 
 		if (c >= 0)
 			continue; /* the snapshot's row replaces it below */
-		if (closed || recs->degraded) {
-			/* A snapshot read only by recovering from errors never ends anything. */
+		if (closed) {
 			rc = rw_table_add_row(&merged, p);
 		} else {
 			rw_str_replace(&p->f[RW_L_UNTIL], rw_strdup(today));
@@ -384,7 +425,6 @@ int rw_normalise_list(rw_ctx *ctx, const rw_matcher *m, const rw_source *src, co
 		goto out;
 	}
 	rw_table_sort(&state->lines);
-announcements:
 	rc = snapshot_announcements(ctx, m, src, recs, &state->anns, &res->announcements);
 	if (rc == 0)
 		rw_table_sort(&state->anns);
