@@ -88,6 +88,10 @@ class AllSources(rwtest.Env):
         seen = {(i["source"], i["since"]) for i in hist["intervals"]}
         self.assertIn(("baseline", "2019-05-16"), seen)
         self.assertIn(("trade-csl", "2019-05-21"), seen)
+        dis = [d for d in hist["disagreements"] if d["list"]["source"] == "trade-csl"]
+        self.assertEqual([(d["baseline"]["since"], d["list"]["since"]) for d in dis], [("2019-05-16", "2019-05-21")])
+        table = self.run_rw("history", "huawei", now=NOW, expect=0).stdout
+        self.assertIn("where a list and the curated baseline disagree", table)
         # NS-CMIC from both Treasury's list and the screening list.
         cmic = {s["source"] for s in self.status("hikvision", "2021-06-03")["statuses"] if s["regime"] == "us.ns-cmic"}
         self.assertEqual(cmic, {"ofac-consolidated", "trade-csl"})
