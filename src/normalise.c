@@ -339,6 +339,8 @@ static int snapshot_announcements(rw_ctx *ctx, const rw_matcher *m, const rw_sou
 	return rc < 0 ? rw_error(ctx, rc, "out of memory") : 0;
 }
 
+/* The row of t with r's regime and ref (and since, when with_since is 1; or with no end,
+   when with_since is -1); -1 when there is none. */
 static long find_key(const rw_table *t, const rw_row *r, int with_since)
 {
 	size_t i;
@@ -346,9 +348,11 @@ static long find_key(const rw_table *t, const rw_row *r, int with_since)
 	for (i = 0; i < t->n; i++) {
 		const rw_row *o = &t->v[i];
 
+		if (with_since < 0 && o->f[RW_L_UNTIL][0] != '\0')
+			continue;
 		if (strcmp(o->f[RW_L_REGIME], r->f[RW_L_REGIME]) == 0 &&
 		    strcmp(o->f[RW_L_REF], r->f[RW_L_REF]) == 0 &&
-		    (!with_since || strcmp(o->f[RW_L_SINCE], r->f[RW_L_SINCE]) == 0))
+		    (with_since <= 0 || strcmp(o->f[RW_L_SINCE], r->f[RW_L_SINCE]) == 0))
 			return (long)i;
 	}
 	return -1;
@@ -414,7 +418,7 @@ int rw_normalise_list(rw_ctx *ctx, const rw_matcher *m, const rw_source *src, co
 		}
 	}
 	for (i = 0; i < cand.n && rc == 0; i++) {
-		if (find_key(&prev, &cand.v[i], 0) < 0)
+		if (find_key(&prev, &cand.v[i], -1) < 0)
 			res->added++;
 		rc = rw_table_add_row(&merged, &cand.v[i]);
 	}
