@@ -30,12 +30,15 @@ struct rw_archive {
 	char *path;
 };
 
-/* The message of the last libgit2 failure on this thread. */
+/* The message of the last libgit2 failure on this thread; libgit2 leaves some failed
+   writes (a full disk) without one, and then errno tells. */
 static const char *git_msg(void)
 {
 	const git_error *e = git_error_last();
 
-	return e && e->message && e->message[0] ? e->message : "unknown libgit2 error";
+	if (e && e->message && e->message[0])
+		return e->message;
+	return errno ? strerror(errno) : "unknown libgit2 error";
 }
 
 static int git_fail(rw_ctx *ctx, const char *path, const char *what)
@@ -427,6 +430,9 @@ static int apply_file(rw_ctx *ctx, rw_archive *ar, git_index *idx, const rw_arch
 			ctx, RW_EDATA,
 			"archive '%s': '%s': a file and a directory would have the same name",
 			ar->path, f->path);
+	/* No stale message from an earlier call may stand for this one's failure. */
+	git_error_clear();
+	errno = 0;
 	if (git_blob_create_from_buffer(&blob, ar->repo, f->data, f->len) < 0)
 		return file_fail(ctx, ar, f->path, "cannot write");
 	memset(&entry, 0, sizeof(entry));
@@ -445,10 +451,11 @@ int rw_archive_commit(rw_ctx *ctx, rw_archive *ar, const rw_archive_file *files,
 	git_tree *parent_tree = NULL, *tree = NULL;
 	git_index *idx = NULL;
 	git_signature *sig = NULL;
+	git_reference *ref = NULL;
 	const git_commit *parents[1];
 	git_oid tree_id, commit_id;
 	size_t i;
-	int rc = 0;
+	int rc = 0, err;
 
 	oid[0] = '\0';
 	if (message == NULL) {
@@ -500,15 +507,28 @@ int rw_archive_commit(rw_ctx *ctx, rw_archive *ar, const rw_archive_file *files,
 		rc = git_fail(ctx, ar->path, "cannot make the signature");
 		goto out;
 	}
-	/* With the tip as the only parent, libgit2 refuses to move a ref that changed meanwhile. */
+	/* The commit object first, then the ref: a crash in between leaves an unreachable object. */
 	parents[0] = parent;
-	if (git_commit_create(&commit_id, ar->repo, ARCHIVE_REF, sig, sig, NULL, message, tree,
+	if (git_commit_create(&commit_id, ar->repo, NULL, sig, sig, NULL, message, tree,
 			      parent ? 1 : 0, parents) < 0) {
 		rc = git_fail(ctx, ar->path, "cannot commit to '" ARCHIVE_BRANCH "'");
 		goto out;
 	}
+	rw_fault_point(ctx, "mid_archive");
+	/* Compare and swap: main moves only from the tip the commit was built on. */
+	if (parent)
+		err = git_reference_create_matching(&ref, ar->repo, ARCHIVE_REF, &commit_id, 1,
+						    git_commit_id(parent), "regwatch: commit");
+	else
+		err = git_reference_create(&ref, ar->repo, ARCHIVE_REF, &commit_id, 0,
+					   "regwatch: first commit");
+	if (err < 0) {
+		rc = git_fail(ctx, ar->path, "cannot move '" ARCHIVE_BRANCH "' to the new commit");
+		goto out;
+	}
 	git_oid_tostr(oid, RW_OID_LEN, &commit_id);
 out:
+	git_reference_free(ref);
 	git_signature_free(sig);
 	git_tree_free(tree);
 	git_tree_free(parent_tree);
@@ -725,5 +745,414 @@ out:
 	git_commit_free(next);
 	git_commit_free(c);
 	free(ids);
+	return rc;
+}
+
+/* ---- diagnostics (regwatch --version, regwatch doctor) ---- */
+
+void rw_archive_library_version(char *buf, size_t size)
+{
+	int major = 0, minor = 0, rev = 0, features = git_libgit2_features();
+
+	git_libgit2_version(&major, &minor, &rev);
+	snprintf(buf, size, "libgit2/%d.%d.%d%s%s%s", major, minor, rev,
+		 features & GIT_FEATURE_THREADS ? " threads" : "", features & GIT_FEATURE_HTTPS ? " https" : "",
+		 features & GIT_FEATURE_SSH ? " ssh" : "");
+}
+
+int rw_archive_check_runtime(rw_ctx *ctx, int min_major, int min_minor)
+{
+	int major = 0, minor = 0, rev = 0, features = git_libgit2_features();
+
+	if (git_libgit2_version(&major, &minor, &rev) < 0)
+		return rw_error(ctx, RW_EGIT, "libgit2: cannot read the version: %s", git_msg());
+	if (major < min_major || (major == min_major && minor < min_minor))
+		return rw_error(ctx, RW_EGIT, "libgit2 %d.%d.%d is too old: %d.%d or later is needed", major, minor,
+				rev, min_major, min_minor);
+	if (!(features & GIT_FEATURE_THREADS))
+		return rw_error(ctx, RW_EGIT, "libgit2 %d.%d.%d is built without thread support", major, minor, rev);
+	if (!(features & GIT_FEATURE_HTTPS))
+		return rw_error(ctx, RW_EGIT, "libgit2 %d.%d.%d is built without HTTPS support", major, minor, rev);
+	return 0;
+}
+
+struct verify_run {
+	rw_ctx *ctx;
+	const char *path;
+	git_odb *odb;
+	char commit[RW_OID_LEN];
+	size_t objects;
+	int rc;
+};
+
+/* Reads an object back in full: libgit2 inflates it and checks its id against its bytes. */
+static int verify_object(const git_oid *id, void *arg)
+{
+	struct verify_run *v = arg;
+	git_odb_object *obj = NULL;
+	char hex[RW_OID_LEN];
+
+	if (git_odb_read(&obj, v->odb, id) < 0) {
+		git_oid_tostr(hex, sizeof(hex), id);
+		v->rc = rw_error(v->ctx, RW_EGIT, "archive '%s': object %s is damaged: %s", v->path, hex, git_msg());
+		return 1;
+	}
+	git_odb_object_free(obj);
+	v->objects++;
+	return 0;
+}
+
+static int verify_entry(const char *root, const git_tree_entry *entry, void *arg)
+{
+	struct verify_run *v = arg;
+
+	if (git_tree_entry_type(entry) == GIT_OBJECT_TREE || git_odb_exists(v->odb, git_tree_entry_id(entry)))
+		return 0;
+	v->rc = rw_error(v->ctx, RW_EGIT, "archive '%s': commit %.12s: '%s%s' is missing", v->path, v->commit, root,
+			 git_tree_entry_name(entry));
+	return -1;
+}
+
+int rw_archive_verify(rw_ctx *ctx, const char *path, size_t *commits, size_t *objects)
+{
+	git_repository *repo = NULL;
+	git_revwalk *walk = NULL;
+	git_commit *commit = NULL;
+	git_tree *tree = NULL;
+	struct verify_run v;
+	git_oid id;
+	int rc = 0, err;
+
+	*commits = *objects = 0;
+	memset(&v, 0, sizeof(v));
+	v.ctx = ctx;
+	v.path = path;
+	err = git_repository_open_ext(&repo, path, GIT_REPOSITORY_OPEN_NO_SEARCH | GIT_REPOSITORY_OPEN_BARE, NULL);
+	if (err == GIT_ENOTFOUND) {
+		rc = rw_error(ctx, RW_ENOTFOUND, "archive '%s': no repository there", path);
+		goto out;
+	}
+	if (err < 0 || git_repository_odb(&v.odb, repo) < 0) {
+		rc = git_fail(ctx, path, "cannot open");
+		goto out;
+	}
+	err = git_odb_foreach(v.odb, verify_object, &v);
+	if (v.rc < 0 || err < 0) {
+		rc = v.rc < 0 ? v.rc : git_fail(ctx, path, "cannot list the objects");
+		goto out;
+	}
+	*objects = v.objects;
+	err = git_reference_name_to_id(&id, repo, ARCHIVE_REF);
+	if (err == GIT_ENOTFOUND)
+		goto out; /* no run recorded yet */
+	if (err < 0 || git_revwalk_new(&walk, repo) < 0 || git_revwalk_push(walk, &id) < 0) {
+		rc = git_fail(ctx, path, "cannot read '" ARCHIVE_BRANCH "'");
+		goto out;
+	}
+	while ((err = git_revwalk_next(&id, walk)) == 0) {
+		git_oid_tostr(v.commit, sizeof(v.commit), &id);
+		if (git_commit_lookup(&commit, repo, &id) < 0 || git_commit_tree(&tree, commit) < 0) {
+			rc = rw_error(ctx, RW_EGIT, "archive '%s': commit %.12s cannot be read: %s", path, v.commit,
+				      git_msg());
+			goto out;
+		}
+		err = git_tree_walk(tree, GIT_TREEWALK_PRE, verify_entry, &v);
+		if (v.rc < 0 || err < 0) {
+			rc = v.rc < 0 ? v.rc
+				      : rw_error(ctx, RW_EGIT, "archive '%s': commit %.12s: a tree cannot be read: %s",
+						 path, v.commit, git_msg());
+			goto out;
+		}
+		git_tree_free(tree);
+		tree = NULL;
+		git_commit_free(commit);
+		commit = NULL;
+		(*commits)++;
+	}
+	if (err != GIT_ITEROVER)
+		rc = rw_error(ctx, RW_EGIT, "archive '%s': the history of '" ARCHIVE_BRANCH "' cannot be read: %s",
+			      path, git_msg());
+out:
+	git_tree_free(tree);
+	git_commit_free(commit);
+	git_revwalk_free(walk);
+	git_odb_free(v.odb);
+	git_repository_free(repo);
+	return rc;
+}
+
+/* ---- mirroring: push and pull of main ----------------------------------- */
+
+struct remote_tip {
+	int found;   /* the remote has main */
+	git_oid oid;
+};
+
+/* Connects to remote and finds its main. */
+static int remote_main(rw_ctx *ctx, rw_archive *ar, git_remote *remote, const char *url, int direction,
+		       const git_remote_callbacks *cb, struct remote_tip *tip)
+{
+	const git_remote_head **heads = NULL;
+	size_t n = 0, i;
+
+	memset(tip, 0, sizeof(*tip));
+	if (git_remote_connect(remote, direction, cb, NULL, NULL) < 0 ||
+	    git_remote_ls(&heads, &n, remote) < 0)
+		return rw_error(ctx, RW_EGIT, "archive '%s': remote '%s': cannot connect: %s", ar->path, url,
+				git_msg());
+	for (i = 0; i < n; i++) {
+		if (strcmp(heads[i]->name, ARCHIVE_REF) == 0) {
+			tip->found = 1;
+			git_oid_cpy(&tip->oid, &heads[i]->oid);
+		}
+	}
+	return 0;
+}
+
+/* A remote for url alone: no configured remotes, no url.*.insteadOf rewriting. */
+static int remote_open(git_remote **out, rw_archive *ar, const char *url)
+{
+	git_remote_create_options o;
+
+	if (git_remote_create_options_init(&o, GIT_REMOTE_CREATE_OPTIONS_VERSION) < 0)
+		return -1;
+	o.repository = ar->repo;
+	o.flags = GIT_REMOTE_CREATE_SKIP_INSTEADOF | GIT_REMOTE_CREATE_SKIP_DEFAULT_FETCHSPEC;
+	return git_remote_create_with_opts(out, url, &o);
+}
+
+static void oid_hex(char out[RW_OID_LEN], const git_oid *id)
+{
+	if (id == NULL)
+		out[0] = '\0';
+	else
+		git_oid_tostr(out, RW_OID_LEN, id);
+}
+
+/* Commits in from..to (from NULL: all of to). */
+static int count_between(rw_ctx *ctx, rw_archive *ar, const git_oid *from, const git_oid *to, size_t *n)
+{
+	size_t ahead = 0, behind = 0;
+	git_revwalk *walk = NULL;
+	git_oid id;
+	int rc = 0;
+
+	*n = 0;
+	if (from) {
+		if (git_graph_ahead_behind(&ahead, &behind, ar->repo, to, from) < 0)
+			return git_fail(ctx, ar->path, "cannot compare commits");
+		*n = ahead;
+		return 0;
+	}
+	if (git_revwalk_new(&walk, ar->repo) < 0 || git_revwalk_push(walk, to) < 0) {
+		rc = git_fail(ctx, ar->path, "cannot walk commits");
+		goto out;
+	}
+	while (git_revwalk_next(&id, walk) == 0)
+		(*n)++;
+out:
+	git_revwalk_free(walk);
+	return rc;
+}
+
+struct push_state {
+	int rejected;
+	char status[256];
+};
+
+/* The remote's verdict on each ref: a non-NULL status is a rejection, whatever push returned. */
+static int on_push_update_reference(const char *refname, const char *status, void *data)
+{
+	struct push_state *ps = data;
+
+	if (status != NULL) {
+		ps->rejected = 1;
+		snprintf(ps->status, sizeof(ps->status), "%s: %s", refname, status);
+	}
+	return 0;
+}
+
+int rw_archive_push(rw_ctx *ctx, rw_archive *ar, const char *url, rw_archive_sync *res)
+{
+	git_remote *remote = NULL;
+	git_push_options opts;
+	git_remote_callbacks cb;
+	struct remote_tip tip;
+	struct push_state ps;
+	git_oid local;
+	git_strarray specs;
+	char refspec[] = ARCHIVE_REF ":" ARCHIVE_REF; /* no '+': never a forced update */
+	char *spec = refspec;
+	int rc = 0, err;
+
+	memset(res, 0, sizeof(*res));
+	memset(&ps, 0, sizeof(ps));
+	err = git_reference_name_to_id(&local, ar->repo, ARCHIVE_REF);
+	if (err == GIT_ENOTFOUND) {
+		rc = rw_error(ctx, RW_ENOTFOUND, "archive '%s': empty: nothing to push", ar->path);
+		goto out;
+	}
+	if (err < 0) {
+		rc = git_fail(ctx, ar->path, "cannot resolve '" ARCHIVE_REF "'");
+		goto out;
+	}
+	oid_hex(res->after, &local);
+	if (remote_open(&remote, ar, url) < 0) {
+		rc = rw_error(ctx, RW_EGIT, "archive '%s': remote '%s': %s", ar->path, url, git_msg());
+		goto out;
+	}
+	git_remote_init_callbacks(&cb, GIT_REMOTE_CALLBACKS_VERSION);
+	rc = remote_main(ctx, ar, remote, url, GIT_DIRECTION_PUSH, &cb, &tip);
+	git_remote_disconnect(remote);
+	if (rc < 0)
+		goto out;
+	if (tip.found) {
+		oid_hex(res->before, &tip.oid);
+		if (git_oid_equal(&tip.oid, &local))
+			goto out; /* up to date */
+		/* Fast-forward only: the remote's main must be an ancestor of ours. */
+		err = git_graph_descendant_of(ar->repo, &local, &tip.oid);
+		if (err < 0)
+			git_error_clear();
+		if (err != 1) {
+			rc = rw_error(ctx, RW_EGIT,
+				      "archive '%s': remote '%s': its '" ARCHIVE_BRANCH "' (%.12s) is not an "
+				      "ancestor of ours (%.12s): the histories have diverged; nothing was pushed",
+				      ar->path, url, res->before, res->after);
+			goto out;
+		}
+		rc = count_between(ctx, ar, &tip.oid, &local, &res->commits);
+	} else {
+		rc = count_between(ctx, ar, NULL, &local, &res->commits);
+	}
+	if (rc < 0)
+		goto out;
+	git_remote_free(remote);
+	remote = NULL;
+	if (remote_open(&remote, ar, url) < 0) {
+		rc = rw_error(ctx, RW_EGIT, "archive '%s': remote '%s': %s", ar->path, url, git_msg());
+		goto out;
+	}
+	git_push_options_init(&opts, GIT_PUSH_OPTIONS_VERSION);
+	opts.callbacks.push_update_reference = on_push_update_reference;
+	opts.callbacks.payload = &ps;
+	specs.strings = &spec;
+	specs.count = 1;
+	err = git_remote_push(remote, &specs, &opts);
+	if (err == GIT_ENONFASTFORWARD) {
+		rc = rw_error(ctx, RW_EGIT,
+			      "archive '%s': remote '%s': not a fast-forward: the histories have diverged; "
+			      "nothing was pushed", ar->path, url);
+		goto out;
+	}
+	if (err < 0) {
+		rc = rw_error(ctx, RW_EGIT, "archive '%s': remote '%s': push failed: %s", ar->path, url,
+			      git_msg());
+		goto out;
+	}
+	if (ps.rejected) {
+		rc = rw_error(ctx, RW_EGIT, "archive '%s': remote '%s': rejected the push (%s)", ar->path,
+			      url, ps.status);
+		goto out;
+	}
+out:
+	if (rc < 0)
+		res->commits = 0;
+	git_remote_free(remote);
+	return rc;
+}
+
+int rw_archive_pull(rw_ctx *ctx, rw_archive *ar, const char *url, rw_archive_sync *res)
+{
+	git_remote *remote = NULL;
+	git_reference *ref = NULL;
+	git_commit *commit = NULL;
+	git_fetch_options opts;
+	struct remote_tip tip;
+	git_strarray specs;
+	git_oid local;
+	char refspec[] = ARCHIVE_REF; /* fetched into no local ref: main moves below, by hand */
+	char *spec = refspec;
+	int rc = 0, err, have_local;
+
+	memset(res, 0, sizeof(*res));
+	err = git_reference_name_to_id(&local, ar->repo, ARCHIVE_REF);
+	if (err < 0 && err != GIT_ENOTFOUND) {
+		rc = git_fail(ctx, ar->path, "cannot resolve '" ARCHIVE_REF "'");
+		goto out;
+	}
+	have_local = err == 0;
+	if (have_local)
+		oid_hex(res->before, &local);
+	if (remote_open(&remote, ar, url) < 0) {
+		rc = rw_error(ctx, RW_EGIT, "archive '%s': remote '%s': %s", ar->path, url, git_msg());
+		goto out;
+	}
+	git_fetch_options_init(&opts, GIT_FETCH_OPTIONS_VERSION);
+	opts.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
+	opts.update_fetchhead = 0;
+	opts.prune = GIT_FETCH_NO_PRUNE;
+	rc = remote_main(ctx, ar, remote, url, GIT_DIRECTION_FETCH, &opts.callbacks, &tip);
+	if (rc < 0)
+		goto out;
+	if (!tip.found) {
+		rc = rw_error(ctx, RW_ENOTFOUND, "archive '%s': remote '%s': has no '" ARCHIVE_BRANCH
+			      "': nothing to pull", ar->path, url);
+		goto out;
+	}
+	oid_hex(res->after, &tip.oid);
+	if (have_local && git_oid_equal(&local, &tip.oid))
+		goto out; /* up to date */
+	specs.strings = &spec;
+	specs.count = 1;
+	if (git_remote_download(remote, &specs, &opts) < 0) {
+		rc = rw_error(ctx, RW_EGIT, "archive '%s': remote '%s': fetch failed: %s", ar->path, url,
+			      git_msg());
+		goto out;
+	}
+	git_remote_disconnect(remote);
+	if (git_commit_lookup(&commit, ar->repo, &tip.oid) < 0) {
+		rc = rw_error(ctx, RW_EGIT, "archive '%s': remote '%s': its '" ARCHIVE_BRANCH
+			      "' is not a commit that could be fetched: %s", ar->path, url, git_msg());
+		goto out;
+	}
+	if (have_local) {
+		err = git_graph_descendant_of(ar->repo, &tip.oid, &local);
+		if (err < 0) {
+			rc = git_fail(ctx, ar->path, "cannot compare commits");
+			goto out;
+		}
+		if (err == 0) {
+			err = git_graph_descendant_of(ar->repo, &local, &tip.oid);
+			if (err == 1) {
+				/* We are ahead: nothing to take. */
+				memcpy(res->after, res->before, RW_OID_LEN);
+				goto out;
+			}
+			rc = rw_error(ctx, RW_EGIT,
+				      "archive '%s': remote '%s': its '" ARCHIVE_BRANCH "' (%.12s) does not "
+				      "descend from ours (%.12s): the histories have diverged; nothing was "
+				      "pulled", ar->path, url, res->after, res->before);
+			goto out;
+		}
+		rc = count_between(ctx, ar, &local, &tip.oid, &res->commits);
+		/* Compare and swap: main moves only from the tip we compared with. */
+		if (rc == 0 && git_reference_create_matching(&ref, ar->repo, ARCHIVE_REF, &tip.oid, 1,
+							     &local, "regwatch: pull") < 0)
+			rc = git_fail(ctx, ar->path, "cannot move '" ARCHIVE_BRANCH "'");
+	} else {
+		rc = count_between(ctx, ar, NULL, &tip.oid, &res->commits);
+		if (rc == 0 && git_reference_create(&ref, ar->repo, ARCHIVE_REF, &tip.oid, 0,
+						    "regwatch: pull") < 0)
+			rc = git_fail(ctx, ar->path, "cannot create '" ARCHIVE_BRANCH "'");
+	}
+out:
+	if (rc < 0) {
+		res->commits = 0;
+		memcpy(res->after, res->before, RW_OID_LEN);
+	}
+	git_reference_free(ref);
+	git_commit_free(commit);
+	git_remote_free(remote);
 	return rc;
 }

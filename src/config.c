@@ -29,7 +29,7 @@
 #define CONF_MAX_FILE (1L << 20) /* bytes in one configuration file */
 #define CONF_MAX_VALUE 4096      /* bytes in one value */
 #define CONF_MAX_NAME 64         /* bytes in a section's name */
-#define CONF_MAX_SECTIONS 4      /* section kinds per file */
+#define CONF_MAX_SECTIONS 8      /* section kinds per file */
 
 #define DEFAULT_USER_AGENT "regwatch/" REGWATCH_VERSION " (+https://github.com/regwatch/regwatch)"
 #define DEFAULT_MAX_BYTES ((size_t)8 << 20)
@@ -105,13 +105,35 @@ static const struct key_def source_keys[] = {
 	KEY_END
 };
 
+static const struct key_def smtp_keys[] = {
+	KEY(rw_feeds, "url", KT_STR, smtp.url),
+	KEY(rw_feeds, "from", KT_STR, smtp.from),
+	KEY(rw_feeds, "username", KT_STR, smtp.username),
+	KEY(rw_feeds, "passwordFile", KT_STR, smtp.password_file),
+	KEY(rw_feeds, "password", KT_STR, smtp.password),
+	KEY_RANGE(rw_feeds, "timeout", KT_LONG, smtp.timeout_ms, 1, 3600000),
+	KEY_END
+};
+
+static const struct key_def notify_keys[] = {
+	KEY_RANGE(rw_feeds, "maxAttempts", KT_LONG, notify.max_attempts, 1, 100),
+	KEY_RANGE(rw_feeds, "retryDelay", KT_LONG, notify.retry_delay_s, 0, 30L * 86400),
+	KEY_RANGE(rw_feeds, "maxRetryDelay", KT_LONG, notify.max_retry_delay_s, 0, 30L * 86400),
+	KEY(rw_feeds, "caFile", KT_STR, notify.ca_file),
+	KEY(rw_feeds, "webhookSecretFile", KT_STR, notify.webhook_secret_file),
+	KEY_RANGE(rw_feeds, "webhookTimeout", KT_LONG, notify.webhook_timeout_ms, 1, 3600000),
+	KEY_END
+};
+
 static const struct section_def feeds_defs[] = {
 	{"regwatch", 0, regwatch_keys},
 	{"fetch", 0, fetch_keys},
 	{"source", 1, source_keys},
+	{"smtp", 0, smtp_keys},
+	{"notify", 0, notify_keys},
 	{NULL, 0, NULL}
 };
-enum { FEEDS_REGWATCH, FEEDS_FETCH, FEEDS_SOURCE };
+enum { FEEDS_REGWATCH, FEEDS_FETCH, FEEDS_SOURCE, FEEDS_SMTP, FEEDS_NOTIFY };
 
 static const struct key_def vendor_keys[] = {
 	KEY(rw_vendor, "name", KT_STR, name),
@@ -640,6 +662,11 @@ static int feeds_defaults(rw_feeds *f, const char *path)
 	f->retry_delay_ms = 1000;
 	f->max_retry_delay_ms = 60000;
 	f->max_parallel = 8;
+	f->smtp.timeout_ms = 60000;
+	f->notify.max_attempts = 8;
+	f->notify.retry_delay_s = 600;
+	f->notify.max_retry_delay_s = 86400;
+	f->notify.webhook_timeout_ms = 15000;
 	return f->path && f->dir && f->user_agent ? 0 : RW_ENOMEM;
 }
 
@@ -680,6 +707,84 @@ static int source_validate(struct conf *c, const rw_source *s)
 			return conf_error(c, d, s->name, "key 'listRegime': '%s' is not 'LIST NAME=REGIME ID'",
 					  s->list_regimes.v[i]);
 	}
+	return 0;
+}
+
+/* An address in a "from" value: the text between < and >, or the whole value. */
+static int mail_address_ok(const char *from)
+{
+	const char *lt = strchr(from, '<'), *at;
+	size_t n;
+
+	if (lt != NULL) {
+		const char *gt = strchr(lt, '>');
+
+		if (gt == NULL || gt[1] != '\0')
+			return 0;
+		from = lt + 1;
+		n = (size_t)(gt - from);
+	} else {
+		n = strlen(from);
+	}
+	at = memchr(from, '@', n);
+	if (at == NULL || at == from || at == from + n - 1 || memchr(at + 1, '@', n - (size_t)(at - from) - 1))
+		return 0;
+	return memchr(from, ' ', n) == NULL && memchr(from, '<', n) == NULL;
+}
+
+/* Resolves a path key relative to the file's directory. */
+static int conf_path(char **field, const char *dir)
+{
+	char *p;
+
+	if (*field == NULL)
+		return 0;
+	p = resolve_path(dir, *field);
+	if (p == NULL)
+		return RW_ENOMEM;
+	rw_str_replace(field, p);
+	return 0;
+}
+
+/* [smtp] and [notify]. */
+static int notify_validate(struct conf *c, rw_feeds *f)
+{
+	const struct section_def *d = &feeds_defs[FEEDS_SMTP], *n = &feeds_defs[FEEDS_NOTIFY];
+	const rw_smtp_conf *s = &f->smtp;
+	const char *host;
+
+	if (s->password)
+		return conf_error(c, d, NULL, "key 'password': a password is never read from feeds.conf; "
+			       "give passwordFile (a file of mode 0600) or set REGWATCH_SMTP_PASSWORD");
+	if (s->url == NULL && (s->from || s->username || s->password_file))
+		return conf_error(c, d, NULL, "missing key 'url' (smtp://HOST:PORT or smtps://HOST:PORT)");
+	if (s->url) {
+		if (has_prefix_ci(s->url, "smtp://"))
+			host = s->url + 7;
+		else if (has_prefix_ci(s->url, "smtps://"))
+			host = s->url + 8;
+		else
+			return conf_error(c, d, NULL, "key 'url': scheme must be smtp or smtps");
+		if (host[0] == '\0' || host[0] == '/' || host[0] == ':')
+			return conf_error(c, d, NULL, "key 'url': no host after the scheme");
+		if (strchr(s->url, ' '))
+			return conf_error(c, d, NULL, "key 'url': contains spaces");
+		if (strchr(host, '@'))
+			return conf_error(c, d, NULL, "key 'url': credentials do not belong in the url; "
+				       "give username and passwordFile");
+		if (s->from == NULL)
+			return conf_error(c, d, NULL, "missing key 'from' (the sender address)");
+		if (!mail_address_ok(s->from))
+			return conf_error(c, d, NULL, "key 'from': '%s' is not an address like "
+				       "'regwatch <alerts@example.org>'", s->from);
+	}
+	if (s->password_file && s->username == NULL)
+		return conf_error(c, d, NULL, "key 'passwordFile': needs key 'username'");
+	if (f->notify.max_retry_delay_s < f->notify.retry_delay_s)
+		return conf_error(c, n, NULL, "key 'maxRetryDelay': less than retryDelay");
+	if (conf_path(&f->smtp.password_file, f->dir) < 0 || conf_path(&f->notify.ca_file, f->dir) < 0 ||
+	    conf_path(&f->notify.webhook_secret_file, f->dir) < 0)
+		return out_of_memory(c->ctx);
 	return 0;
 }
 
@@ -739,6 +844,12 @@ int rw_feeds_load(rw_ctx *ctx, rw_feeds *out, const char *path)
 		rc = conf_read(&c, fetch, NULL, &f);
 	if (rc == 0 && f.max_retry_delay_ms < f.retry_delay_ms)
 		rc = conf_error(&c, fetch, NULL, "key 'maxRetryDelay': less than retryDelay");
+	if (rc == 0)
+		rc = conf_read(&c, &feeds_defs[FEEDS_SMTP], NULL, &f);
+	if (rc == 0)
+		rc = conf_read(&c, &feeds_defs[FEEDS_NOTIFY], NULL, &f);
+	if (rc == 0)
+		rc = notify_validate(&c, &f);
 	if (rc == 0 && f.data_dir) {
 		char *p = resolve_path(f.dir, f.data_dir);
 
@@ -788,6 +899,15 @@ void rw_feeds_release(rw_feeds *f)
 	free(f->vendors_path);
 	free(f->regimes_path);
 	free(f->user_agent);
+	free(f->smtp.url);
+	free(f->smtp.from);
+	free(f->smtp.username);
+	free(f->smtp.password_file);
+	if (f->smtp.password)
+		explicit_bzero(f->smtp.password, strlen(f->smtp.password));
+	free(f->smtp.password);
+	free(f->notify.ca_file);
+	free(f->notify.webhook_secret_file);
 	memset(f, 0, sizeof(*f));
 }
 

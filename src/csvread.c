@@ -155,7 +155,7 @@ int rw_csv_next(rw_ctx *ctx, rw_csv_reader *r, rw_strvec *fields, long *line)
 	row_line = r->line;
 	for (;;) {
 		rw_buf_clear(&r->field);
-		if (*r->p == '"') {
+		if (r->p < r->end && *r->p == '"') {
 			r->p++;
 			rc = read_quoted(ctx, r, row_line);
 		} else {

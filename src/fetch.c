@@ -578,7 +578,7 @@ static void xfer_fail_curl(struct fetch_run *run, struct xfer *x, CURLcode cc, l
 		curl_easy_getinfo(x->h, CURLINFO_CONNECT_TIME_T, &connect_us);
 		if (now - x->started_ms >= x->timeout_ms)
 			xfer_fail(x, 0, "timed out after %ld ms", x->timeout_ms);
-		else if (connect_us == 0 && !x->is_file)
+		else if (connect_us == 0 && x->header_bytes == 0 && !x->is_file) /* 0 on a reused one too */
 			xfer_fail(x, 0, "connection timed out after %ld ms", run->connect_timeout_ms);
 		else
 			xfer_fail(x, 0, "transfer too slow (less than %ld bytes/s for %ld s)",

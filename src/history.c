@@ -5,6 +5,7 @@
 
 #include "regwatch/dates.h"
 #include "regwatch/history.h"
+#include "regwatch/notify.h"
 
 #define RW_APPLICATION_ID 0x52575443 /* "RWTC" */
 
@@ -611,6 +612,8 @@ int rw_db_apply(rw_ctx *ctx, rw_db *db, const rw_apply *a, long *run)
 	if (rc == 0 && (a->dict || a->regimes))
 		rc = apply_dictionary(ctx, db, a->dict, a->regimes);
 	if (rc == 0)
+		rc = rw_outbox_enqueue_run(ctx, db, *run, a); /* the run's notifications, same transaction */
+	if (rc == 0)
 		rw_fault_point(ctx, "in_db_transaction");
 	return tx_end(ctx, db, nested, rc);
 }
@@ -952,6 +955,40 @@ int rw_db_counts(rw_ctx *ctx, rw_db *db, long counts[4])
 	if (rc == 0 && sqlite3_step(st) == SQLITE_ROW)
 		for (i = 0; i < 4; i++)
 			counts[i] = sqlite3_column_int64(st, i);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* ---- diagnostics (regwatch --version, regwatch doctor) ---- */
+
+void rw_db_library_version(char *buf, size_t size)
+{
+	snprintf(buf, size, "SQLite/%s", sqlite3_libversion());
+}
+
+int rw_db_check_runtime(rw_ctx *ctx, int min_number)
+{
+	int v = sqlite3_libversion_number();
+
+	if (v < min_number)
+		return rw_error(ctx, RW_EDB, "SQLite %s is too old: %d.%d.%d or later is needed", sqlite3_libversion(),
+				min_number / 1000000, min_number / 1000 % 1000, min_number % 1000);
+	return 0;
+}
+
+int rw_db_quick_check(rw_ctx *ctx, rw_db *db)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, step;
+
+	rc = prepare(ctx, db, &st, "PRAGMA quick_check(1)");
+	if (rc == 0) {
+		step = sqlite3_step(st);
+		if (step != SQLITE_ROW)
+			rc = db_error(ctx, db, "quick_check");
+		else if (strcmp(col_text(st, 0), "ok") != 0)
+			rc = rw_error(ctx, RW_EDB, "database '%s': quick_check: %s", db->path, col_text(st, 0));
+	}
 	sqlite3_finalize(st);
 	return rc;
 }

@@ -125,3 +125,47 @@ int rw_text_mentions(const char *text, const char *name)
 	free(n);
 	return found;
 }
+
+/* Base letters of U+00C0..U+017F, one a code point. Digits stand for two letters (see
+   ligature[]); a space for a sign that is not a letter (U+00D7, U+00F7). */
+static const char latin_base[] =
+	"AAAAAA0CEEEEIIIIDNOOOOO OUUUUY12"  /* U+00C0..U+00DF */
+	"aaaaaa3ceeeeiiiidnooooo ouuuuy4y"  /* U+00E0..U+00FF */
+	"AaAaAaCcCcCcCcDdDdEeEeEeEeEeGgGg"  /* U+0100..U+011F */
+	"GgGgHhHhIiIiIiIiIi56JjKkkLlLlLlL"  /* U+0120..U+013F */
+	"lLlNnNnNnnNnOoOoOo78RrRrRrSsSsSs"  /* U+0140..U+015F */
+	"SsTtTtTtUuUuUuUuUuUuWwYyYZzZzZzs"; /* U+0160..U+017F */
+
+static const char *const ligature[] = {"AE", "TH", "ss", "ae", "th", "IJ", "ij", "OE", "oe"};
+
+char *rw_name_fold_accents(const char *s)
+{
+	size_t n = strlen(s ? s : ""), i, o = 0;
+	char *out = malloc(2 * n + 1);
+
+	if (out == NULL)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i], d = (unsigned char)s[i + 1];
+		unsigned cp;
+		char b;
+
+		if (c >= 0xC3 && c <= 0xC5 && d >= 0x80 && d <= 0xBF) {
+			cp = ((unsigned)(c & 0x1F) << 6) | (d & 0x3F);
+			if (cp >= 0xC0 && cp <= 0x17F) {
+				b = latin_base[cp - 0xC0];
+				if (b >= '0' && b <= '8') {
+					memcpy(out + o, ligature[b - '0'], 2);
+					o += 2;
+				} else {
+					out[o++] = b;
+				}
+				i++;
+				continue;
+			}
+		}
+		out[o++] = (char)c;
+	}
+	out[o] = '\0';
+	return out;
+}

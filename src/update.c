@@ -31,11 +31,35 @@ char *rw_data_path(const char *dir, const char *name)
 	return rw_asprintf("%s/%s", dir, name);
 }
 
+/* Creates the missing parents of dir with mode 0700, as XDG base directories are made
+   (a fresh account has no ~/.local/share). 0, or -1 with errno set. */
+static int make_parents(const char *dir)
+{
+	char *p = rw_strdup(dir), *slash;
+	int rc = 0;
+
+	if (p == NULL) {
+		errno = ENOMEM;
+		return -1;
+	}
+	for (slash = strchr(p + 1, '/'); slash != NULL && rc == 0; slash = strchr(slash + 1, '/')) {
+		*slash = '\0';
+		if (mkdir(p, 0700) < 0 && errno != EEXIST)
+			rc = -1;
+		*slash = '/';
+	}
+	free(p);
+	return rc;
+}
+
 int rw_data_dir_prepare(rw_ctx *ctx, const char *dir)
 {
 	struct stat st;
+	int made = mkdir(dir, 0700);
 
-	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+	if (made < 0 && errno == ENOENT && make_parents(dir) == 0)
+		made = mkdir(dir, 0700);
+	if (made < 0 && errno != EEXIST)
 		return rw_error(ctx, RW_EIO, "data directory '%s': %s", dir, strerror(errno));
 	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
 		return rw_error(ctx, RW_EIO, "data directory '%s': not a directory", dir);
@@ -299,6 +323,35 @@ static int build_message(rw_buf *msg, const source_run *runs, size_t n, time_t n
 	return rc;
 }
 
+/* Reports source i of n to the progress callback: the given state, or (state < 0) its outcome. */
+static void progress(const rw_update_opts *o, const source_run *s, size_t i, size_t n, int state)
+{
+	const char *outcome = s->attempt.outcome;
+	rw_progress p;
+
+	if (o->progress == NULL)
+		return;
+	memset(&p, 0, sizeof(p));
+	p.index = i;
+	p.total = n;
+	p.source = s->src->name;
+	p.state = state;
+	if (state < 0) {
+		p.bytes = s->res.body.len;
+		p.records = s->attempt.records;
+		p.reason = s->reason;
+		if (outcome == NULL || strcmp(outcome, "failed") == 0)
+			p.state = RW_PROGRESS_FAILED;
+		else if (strcmp(outcome, "quarantined") == 0)
+			p.state = RW_PROGRESS_QUARANTINED;
+		else if (strcmp(outcome, "unchanged") == 0)
+			p.state = RW_PROGRESS_UNCHANGED;
+		else
+			p.state = RW_PROGRESS_PARSED;
+	}
+	o->progress(o->progress_arg, &p);
+}
+
 static int selected(const rw_update_opts *o, const rw_source *src)
 {
 	size_t i;
@@ -340,6 +393,8 @@ int rw_update(rw_ctx *ctx, const rw_update_opts *opts, rw_update_result *res)
 	rw_state state;
 	rw_fetch_opts fo;
 	recover_walk walk;
+	char head[RW_OID_LEN];
+	int head_recorded = 0;
 	char today[RW_DATE_LEN];
 	size_t i, n = 0, nfiles = 0, maxfiles;
 	int rc, lock_fd = -1;
@@ -374,7 +429,14 @@ int rw_update(rw_ctx *ctx, const rw_update_opts *opts, rw_update_result *res)
 	walk.ar = ar;
 	walk.db = db;
 	walk.opts = opts;
-	rc = rw_archive_walk(ctx, ar, recover_one, &walk);
+	/* Runs are recorded in commit order, so when main's head is recorded every commit
+	   before it is too: walk the whole archive only when it is not (a nightly job would
+	   otherwise read every commit ever made, each night). */
+	rc = rw_archive_head(ctx, ar, head);
+	if (rc == 0 && head[0])
+		rc = rw_db_has_commit(ctx, db, head, &head_recorded);
+	if (rc == 0 && head[0] && !head_recorded)
+		rc = rw_archive_walk(ctx, ar, recover_one, &walk);
 	res->recovered = walk.applied;
 	if (rc == 0)
 		rc = state_load(ctx, ar, NULL, &state);
@@ -411,6 +473,10 @@ int rw_update(rw_ctx *ctx, const rw_update_opts *opts, rw_update_result *res)
 	}
 	res->sources = n;
 	fetch_opts_from(feeds, &fo);
+	for (i = 0; i < n && rc == 0; i++)
+		progress(opts, &runs[i], i, n, RW_PROGRESS_WAITING);
+	for (i = 0; i < n && rc == 0; i++)
+		progress(opts, &runs[i], i, n, RW_PROGRESS_FETCHING);
 	if (rc == 0 && n > 0)
 		rc = rw_fetch_all(ctx, &fo, reqs, results, n);
 	if (rc < 0)
@@ -429,9 +495,11 @@ int rw_update(rw_ctx *ctx, const rw_update_opts *opts, rw_update_result *res)
 		s->attempt.max_age_days = s->src->max_age_days;
 		rc = process_source(ctx, ar, m, s, today, &state, &paths[nfiles], files, &nfiles, maxfiles);
 		s->attempt.reason = s->reason;
-		if (strcmp(s->attempt.outcome, "failed") == 0)
+		if (rc == 0)
+			progress(opts, s, i, n, -1);
+		if (rc == 0 && strcmp(s->attempt.outcome, "failed") == 0)
 			res->failed++;
-		else if (strcmp(s->attempt.outcome, "quarantined") == 0)
+		else if (rc == 0 && strcmp(s->attempt.outcome, "quarantined") == 0)
 			res->quarantined++;
 		if (s->reason)
 			rw_log(ctx, RW_LOG_ERROR, "%s", s->reason);
@@ -486,6 +554,15 @@ int rw_update(rw_ctx *ctx, const rw_update_opts *opts, rw_update_result *res)
 			att[i] = runs[i].attempt;
 		rc = rw_db_record_attempts(ctx, db, att, n, ctx->now);
 		free(att);
+	}
+	/* The outbox rows are committed with the run; delivering them never undoes it. */
+	if (rc == 0 && opts->notify) {
+		rw_fault_point(ctx, "after_outbox_commit");
+		if (rw_notify_deliver(ctx, db, opts->notify, &res->notify) < 0) {
+			rw_log(ctx, RW_LOG_ERROR, "notifications not delivered: %s", rw_errmsg(ctx));
+			rw_clear_error(ctx);
+			res->notify_failed = 1;
+		}
 	}
 out:
 	for (i = 0; runs && i < n; i++) {

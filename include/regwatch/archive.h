@@ -54,4 +54,34 @@ int rw_archive_list(rw_ctx *ctx, rw_archive *ar, const char *commit, const char 
 typedef int (*rw_archive_walk_fn)(void *arg, const char *oid, time_t when, const char *message);
 int rw_archive_walk(rw_ctx *ctx, rw_archive *ar, rw_archive_walk_fn fn, void *arg);
 
+/*
+ * Mirroring main to and from another git repository: a path to a bare
+ * repository, or a URL libgit2 understands (file://, https://, ssh://).
+ * main only ever moves forward: never a forced update.
+ */
+typedef struct rw_archive_sync {
+	char before[RW_OID_LEN]; /* push: the remote's main before; pull: ours before ("" when none) */
+	char after[RW_OID_LEN];  /* the same main afterwards */
+	size_t commits;          /* commits it moved forward by (0: already up to date) */
+} rw_archive_sync;
+
+/* Pushes main to the remote's main when that is an ancestor of ours (or absent).
+   A remote that has diverged, or that rejects the update, is RW_EGIT naming the
+   remote; nothing is pushed. An empty archive is RW_ENOTFOUND. */
+int rw_archive_push(rw_ctx *ctx, rw_archive *ar, const char *remote, rw_archive_sync *res);
+
+/* Fetches the remote's main and fast-forwards ours to it when ours is an ancestor
+   (or the archive is empty). Diverged histories are RW_EGIT and main stays; when
+   ours is ahead nothing changes. A remote without main is RW_ENOTFOUND. */
+int rw_archive_pull(rw_ctx *ctx, rw_archive *ar, const char *remote, rw_archive_sync *res);
+
+/* "libgit2/1.5.1 threads https ssh": the library loaded at run time. */
+void rw_archive_library_version(char *buf, size_t size);
+/* The library is at least min_major.min_minor and has threads and HTTPS. */
+int rw_archive_check_runtime(rw_ctx *ctx, int min_major, int min_minor);
+/* Integrity of the repository at path, which is opened, never created: every object is
+   read back and checked against its id, and every commit reachable from main must have
+   its whole tree. RW_ENOTFOUND when there is no repository; counts on success. */
+int rw_archive_verify(rw_ctx *ctx, const char *path, size_t *commits, size_t *objects);
+
 #endif

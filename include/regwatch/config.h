@@ -25,6 +25,26 @@ typedef struct rw_source {
 	long timeout_ms;     /* total transfer timeout, default 60000 (timeout) */
 } rw_source;
 
+/* [smtp]: how email notifications leave. Configured when url is set. */
+typedef struct rw_smtp_conf {
+	char *url;           /* smtp://HOST[:PORT] or smtps://HOST[:PORT] (no credentials in it) */
+	char *from;          /* sender: "Name <addr@domain>" or addr@domain */
+	char *username;      /* SMTP AUTH user, or NULL */
+	char *password_file; /* passwordFile: the password (mode 0600); else $REGWATCH_SMTP_PASSWORD */
+	char *password;      /* only to refuse it: a password is never read from feeds.conf */
+	long timeout_ms;     /* timeout, default 60000 */
+} rw_smtp_conf;
+
+/* [notify]: delivery of queued notifications (email and webhooks). */
+typedef struct rw_notify_conf {
+	long max_attempts;        /* maxAttempts, default 8: then the message is dead */
+	long retry_delay_s;       /* retryDelay seconds before the second attempt, doubling; default 600 */
+	long max_retry_delay_s;   /* maxRetryDelay cap, default 86400 */
+	char *ca_file;            /* caFile: CA bundle for SMTP and webhook TLS; NULL: the system's */
+	char *webhook_secret_file; /* webhookSecretFile: key that signs webhooks (mode 0600), or NULL */
+	long webhook_timeout_ms;  /* webhookTimeout, default 15000 */
+} rw_notify_conf;
+
 typedef struct rw_feeds {
 	char *path;             /* the file read */
 	char *dir;              /* its directory, for relative paths */
@@ -39,6 +59,8 @@ typedef struct rw_feeds {
 	long retry_delay_ms;    /* fetch.retryDelay first backoff, default 1000 */
 	long max_retry_delay_ms; /* fetch.maxRetryDelay cap for backoff and Retry-After, default 60000 */
 	long max_parallel;      /* fetch.maxParallel, default 8 */
+	rw_smtp_conf smtp;      /* [smtp] */
+	rw_notify_conf notify;  /* [notify] */
 	rw_source *sources;
 	size_t nsources;
 } rw_feeds;

@@ -103,4 +103,11 @@ int rw_db_sources(rw_ctx *ctx, rw_db *db, time_t now, rw_table *out);
 /* Counts for tests and diagnostics: runs, intervals, announcements, changes. */
 int rw_db_counts(rw_ctx *ctx, rw_db *db, long counts[4]);
 
+/* "SQLite/3.40.1": the library loaded at run time. */
+void rw_db_library_version(char *buf, size_t size);
+/* The library is at least min_number (sqlite3_libversion_number form: 3037000). */
+int rw_db_check_runtime(rw_ctx *ctx, int min_number);
+/* PRAGMA quick_check: 0 when the file is sound, else RW_EDB naming the first problem. */
+int rw_db_quick_check(rw_ctx *ctx, rw_db *db);
+
 #endif

@@ -52,4 +52,8 @@ int rw_normalise_baseline(rw_ctx *ctx, const rw_dict *dict, const rw_regimes *re
 
 #define RW_BASELINE_SOURCE "baseline"
 
+/* s with the accented Latin letters of U+00C0..U+017F replaced by their base letters
+   ("Hikvisión" -> "Hikvision", "ß" -> "ss"); other bytes are kept. Caller frees. */
+char *rw_name_fold_accents(const char *s);
+
 #endif

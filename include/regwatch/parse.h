@@ -48,4 +48,10 @@ int rw_format_known(const char *format);
 void rw_parse_global_init(void);
 void rw_parse_global_cleanup(void);
 
+/* "libxml2/2.9.14": the library loaded at run time. */
+void rw_parse_library_version(char *buf, size_t size);
+/* The library is at least min_version (20914 for 2.9.14) and at least the version of the
+   headers regwatch was built with. */
+int rw_parse_check_runtime(rw_ctx *ctx, long min_version);
+
 #endif

@@ -7,6 +7,30 @@
 #include <stddef.h>
 #include "regwatch/config.h"
 #include "regwatch/core.h"
+#include "regwatch/notify.h"
+
+/* What one source of a run is doing, for a live display (rw_update_opts.progress). */
+enum rw_progress_state {
+	RW_PROGRESS_WAITING = 0,     /* queued */
+	RW_PROGRESS_FETCHING = 1,    /* transfer under way; bytes so far when known */
+	RW_PROGRESS_UNCHANGED = 2,   /* 304, or the same bytes as archived */
+	RW_PROGRESS_PARSED = 3,      /* a new document: records */
+	RW_PROGRESS_QUARANTINED = 4, /* archived, not applied: reason */
+	RW_PROGRESS_FAILED = 5       /* reason */
+};
+
+typedef struct rw_progress {
+	size_t index;          /* the source's position among the run's sources */
+	size_t total;          /* sources in the run */
+	const char *source;
+	int state;             /* enum rw_progress_state */
+	size_t bytes;          /* body bytes (0: not known) */
+	long records;          /* RW_PROGRESS_PARSED: records parsed */
+	const char *reason;    /* RW_PROGRESS_FAILED / _QUARANTINED, else NULL */
+} rw_progress;
+
+/* Called on every change of a source's state; the strings live only during the call. */
+typedef void (*rw_progress_fn)(void *arg, const rw_progress *p);
 
 typedef struct rw_update_opts {
 	const char *data_dir;        /* holds regwatch.db, archive.git and update.lock */
@@ -19,6 +43,9 @@ typedef struct rw_update_opts {
 	size_t dict_len;
 	const char *const *only;     /* --source names, or NULL for every enabled source */
 	size_t nonly;
+	rw_progress_fn progress;     /* NULL: no progress reports */
+	void *progress_arg;
+	const rw_notify_opts *notify; /* deliver the outbox after the run; NULL: --no-notify */
 } rw_update_opts;
 
 typedef struct rw_update_result {
@@ -28,6 +55,8 @@ typedef struct rw_update_result {
 	size_t failed;        /* fetch failures */
 	size_t quarantined;   /* snapshots archived but not applied */
 	size_t recovered;     /* archived runs applied on start that an earlier update left unrecorded */
+	rw_notify_result notify; /* what delivering the outbox did */
+	int notify_failed;    /* the outbox could not be worked through (logged) */
 } rw_update_result;
 
 int rw_update(rw_ctx *ctx, const rw_update_opts *opts, rw_update_result *res);

@@ -13,6 +13,7 @@
 enum {
 	CLI_CONFIG = 1 << 0,   /* feeds.conf must be found and valid */
 	CLI_DB_READ = 1 << 1,  /* the database, opened read-only */
+	CLI_CONFIG_CHECK = 1 << 8, /* a feeds.conf that fails to load is the command's to report (config_error) */
 };
 
 /* Exit statuses (SPEC.md). */
@@ -28,6 +29,7 @@ typedef struct cli {
 	rw_db *db;
 	int quiet;
 	int verbose;
+	char *config_error;    /* CLI_CONFIG_CHECK: why feeds.conf did not load, or NULL */
 } cli;
 
 typedef struct cli_command {
@@ -43,7 +45,23 @@ int cmd_status(cli *c, int argc, char **argv);
 int cmd_history(cli *c, int argc, char **argv);
 int cmd_vendors(cli *c, int argc, char **argv);
 int cmd_sources(cli *c, int argc, char **argv);
+int cmd_member(cli *c, int argc, char **argv);
+int cmd_notify(cli *c, int argc, char **argv);
+/* The outbox's state for `sources` (cmd_notify.c): a "notifications" member of the open
+   JSON object, or lines after the table (nothing when the outbox is empty and healthy). */
+struct rw_json;
+void cli_json_notifications(cli *c, struct rw_json *j);
+int cli_print_notifications(cli *c);
+int cmd_diff(cli *c, int argc, char **argv);
+int cmd_check(cli *c, int argc, char **argv);
+/* Recorded changes (RW_C_* columns of diff.h) for people, one a line, by run when several (cmd_diff.c). */
+int cli_print_changes(cli *c, const rw_table *changes, const char *indent);
+/* An inventory's skipped rows and warnings, on stderr (cmd_diff.c). */
+void cli_print_problems(cli *c, const rw_strvec *problems);
+int cmd_report(cli *c, int argc, char **argv);
 int cmd_rebuild(cli *c, int argc, char **argv);
+int cmd_sync(cli *c, int argc, char **argv);
+int cmd_doctor(cli *c, int argc, char **argv);
 
 /* The dictionary and baseline that update and rebuild read, with their texts for the archive. */
 typedef struct cli_dictionary {
@@ -58,6 +76,25 @@ int cli_dictionary_load(cli *c, cli_dictionary *d);
 void cli_dictionary_release(cli_dictionary *d);
 /* Options for rw_update / rw_rebuild from the invocation and a loaded dictionary. */
 void cli_update_opts(cli *c, const cli_dictionary *d, rw_update_opts *uo);
+
+/* Live per-source lines of update on a terminal (progress.c): start sets uo's callback
+   when c is not quiet and stderr or stdout is a terminal; stop leaves the lines on screen. */
+struct cli_progress_line;
+typedef struct cli_progress {
+	FILE *out;                       /* the terminal drawn on, or NULL */
+	size_t width;                    /* its columns */
+	size_t height;                   /* its rows */
+	int append;                      /* more sources than rows: print each outcome once instead */
+	struct cli_progress_line *lines; /* one per source */
+	size_t n;
+	size_t name_width;
+	size_t drawn;                    /* lines now on screen */
+	rw_ctx *ctx;
+	rw_log_fn log_fn;                /* the logger wrapped while lines are shown */
+	void *log_arg;
+} cli_progress;
+void cli_progress_start(cli_progress *p, cli *c, rw_update_opts *uo);
+void cli_progress_stop(cli_progress *p);
 
 /* Maps a library error code to an exit status, printing the context's message. */
 int cli_fail(cli *c, int rc);

@@ -66,11 +66,14 @@ int cmd_sources(cli *c, int argc, char **argv)
 			rw_json_end(&j);
 		}
 		rw_json_end(&j);
+		cli_json_notifications(c, &j);
 		rw_json_end(&j);
 		status = rw_json_finish(&j) == 0 ? cli_print_json(c, &doc) : EXIT_FAIL;
 		goto out;
 	}
 	status = cli_print_table(c, &t, source_columns, sizeof(source_columns) / sizeof(source_columns[0]));
+	if (status == EXIT_OK)
+		status = cli_print_notifications(c);
 out:
 	rw_buf_release(&doc);
 	rw_table_release(&t);

@@ -27,7 +27,22 @@ const cli_command cli_commands[] = {
 	{"vendors", cmd_vendors, CLI_DB_READ, "[--json]",
 	 "the vendor dictionary and list entries that matched no vendor"},
 	{"sources", cmd_sources, CLI_DB_READ, "[--json]", "per-source health"},
+	{"member", cmd_member, CLI_CONFIG,
+	 "add EMAIL [--vendor ID]... [--jurisdiction CODE]... [--inventory FILE] [--webhook URL] | list [--json] | remove EMAIL",
+	 "member organisations: what each follows, its inventory, how it is notified"},
+	{"notify", cmd_notify, CLI_CONFIG, "[--dry-run] [--digest] [--json]",
+	 "deliver queued notifications (--digest: a heartbeat to every member first)"},
+	{"diff", cmd_diff, CLI_DB_READ, "[--since WHEN] [--until WHEN] [--inventory FILE] [--json]",
+	 "changes recorded between two runs, dates or instants (default: the last run's)"},
+	{"check", cmd_check, CLI_CONFIG | CLI_DB_READ, "INVENTORY.csv [--on DATE] [--fail-on STATUS] [--json]",
+	 "assets whose vendor (by manufacturer, brand/OEM, model or chipset) has a status on DATE"},
+	{"report", cmd_report, CLI_DB_READ, "[--format html|md] [-o FILE] [--inventory FILE]",
+	 "a self-contained status report with a timeline picture"},
 	{"rebuild", cmd_rebuild, CLI_CONFIG, "", "re-derive the history from the archive with today's parsers and dictionary"},
+	{"sync", cmd_sync, 0, "REMOTE --push|--pull",
+	 "mirror the archive to or from another git repository (fast-forward only)"},
+	{"doctor", cmd_doctor, CLI_CONFIG_CHECK, "[--json]",
+	 "check the configuration, data directory, archive, database, sources and libraries"},
 	{NULL, NULL, 0, NULL, NULL},
 };
 
@@ -42,13 +57,54 @@ static void print_help(FILE *f, const char *prog)
 {
 	size_t i;
 
-	fprintf(f, "usage: %s [-c FILE | --config FILE] [-d DIR | --data DIR] [-q] [-v] COMMAND [ARGS]\n\n"
-		   "commands:\n", prog);
+	fprintf(f, "usage: %s [-c FILE | --config FILE] [-d DIR | --data DIR] [-q] [-v] COMMAND [ARGS]\n"
+		   "       %s COMMAND --help\n"
+		   "       %s --version\n\n"
+		   "commands:\n", prog, prog, prog);
 	for (i = 0; cli_commands[i].name; i++)
 		fprintf(f, "  %-8s %s\n           %s %s\n", cli_commands[i].name, cli_commands[i].summary,
 			cli_commands[i].name, cli_commands[i].usage);
 	fprintf(f, "\nexit status: 0 success, 1 failure, 2 usage or configuration error,\n"
 		   "3 update finished but a source failed or was quarantined, 4 check found an asset\n");
+}
+
+/* regwatch COMMAND --help */
+static void print_command_help(FILE *f, const char *prog, const cli_command *cmd)
+{
+	fprintf(f, "usage: %s [global options] %s%s%s\n\n%s\n\n"
+		   "global options: -c, --config FILE; -d, --data DIR; -q, --quiet; -v, --verbose\n"
+		   "more in regwatch(1)\n",
+		prog, cmd->name, cmd->usage[0] ? " " : "", cmd->usage, cmd->summary);
+}
+
+/* --help or -h among a command's arguments (before "--"). */
+static int wants_help(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+			return 1;
+	return 0;
+}
+
+/* regwatch's version and that of each library as loaded at run time. */
+static int print_version(void)
+{
+	char v[256];
+
+	printf("regwatch %s\n%s\n", REGWATCH_VERSION, rw_fetch_library_version());
+	rw_parse_library_version(v, sizeof(v));
+	printf("%s\n", v);
+	rw_archive_library_version(v, sizeof(v));
+	printf("%s\n", v);
+	rw_db_library_version(v, sizeof(v));
+	printf("%s\n", v);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "regwatch: writing to standard output failed\n");
+		return EXIT_FAIL;
+	}
+	return EXIT_OK;
 }
 
 static int file_exists(const char *path)
@@ -78,6 +134,11 @@ static char *find_config(const char *given)
 	free(p);
 	if (file_exists("/etc/regwatch/feeds.conf"))
 		return rw_strdup("/etc/regwatch/feeds.conf");
+#ifdef REGWATCH_SYSCONFDIR
+	/* An installation under another prefix (/usr/local/etc/regwatch). */
+	if (file_exists(REGWATCH_SYSCONFDIR "/feeds.conf"))
+		return rw_strdup(REGWATCH_SYSCONFDIR "/feeds.conf");
+#endif
 	return NULL;
 }
 
@@ -125,9 +186,14 @@ static int prepare(cli *c, const cli_command *cmd, const char *config_arg, const
 	}
 	if (c->config_path) {
 		rc = rw_feeds_load(&c->ctx, &c->feeds, c->config_path);
-		if (rc < 0)
+		if (rc < 0 && (cmd->needs & CLI_CONFIG_CHECK)) {
+			c->config_error = rw_strdup(rw_errmsg(&c->ctx));
+			rw_clear_error(&c->ctx);
+		} else if (rc < 0) {
 			return cli_fail(c, rc);
-		c->have_feeds = 1;
+		} else {
+			c->have_feeds = 1;
+		}
 	}
 	c->data_dir = find_data_dir(c, data_arg);
 	if (c->data_dir == NULL) {
@@ -176,8 +242,7 @@ static int run(cli *c, int argc, char **argv)
 			print_help(stdout, c->prog);
 			return EXIT_OK;
 		case 'V':
-			printf("regwatch %s\n", REGWATCH_VERSION);
-			return EXIT_OK;
+			return print_version();
 		default:
 			print_help(stderr, c->prog);
 			return EXIT_USAGE;
@@ -194,6 +259,10 @@ static int run(cli *c, int argc, char **argv)
 		fprintf(stderr, "%s: unknown command '%s'\n", c->prog, argv[optind]);
 		print_help(stderr, c->prog);
 		return EXIT_USAGE;
+	}
+	if (wants_help(argc - optind, argv + optind)) {
+		print_command_help(stdout, c->prog, cmd);
+		return EXIT_OK;
 	}
 	c->ctx.verbosity = c->quiet ? RW_LOG_ERROR : RW_LOG_WARN + c->verbose;
 	status = prepare(c, cmd, config_arg, data_arg);
@@ -230,6 +299,7 @@ int main(int argc, char **argv)
 	if (c.have_feeds)
 		rw_feeds_release(&c.feeds);
 	free(c.config_path);
+	free(c.config_error);
 	free(c.data_dir);
 	rw_parse_global_cleanup();
 	rw_archive_global_cleanup();

@@ -16,38 +16,44 @@ static void put(rw_json *j, const char *s)
 		j->rc = rw_buf_puts(j->out, s);
 }
 
+/* The string quoted and escaped; bytes that need no escape are copied in runs. */
 static void put_string(rw_json *j, const char *s)
 {
-	const unsigned char *p;
+	const unsigned char *p, *run;
+	const char *rep;
 	char esc[8];
 
 	put(j, "\"");
-	for (p = (const unsigned char *)s; *p && j->rc == 0; p++) {
+	for (p = run = (const unsigned char *)s; *p && j->rc == 0; p++) {
 		switch (*p) {
 		case '"':
-			put(j, "\\\"");
+			rep = "\\\"";
 			break;
 		case '\\':
-			put(j, "\\\\");
+			rep = "\\\\";
 			break;
 		case '\n':
-			put(j, "\\n");
+			rep = "\\n";
 			break;
 		case '\r':
-			put(j, "\\r");
+			rep = "\\r";
 			break;
 		case '\t':
-			put(j, "\\t");
+			rep = "\\t";
 			break;
 		default:
-			if (*p < 0x20) {
-				snprintf(esc, sizeof(esc), "\\u%04x", *p);
-				put(j, esc);
-			} else {
-				j->rc = rw_buf_putc(j->out, (char)*p);
-			}
+			if (*p >= 0x20)
+				continue;
+			snprintf(esc, sizeof(esc), "\\u%04x", *p);
+			rep = esc;
 		}
+		if (p > run)
+			j->rc = rw_buf_append(j->out, run, (size_t)(p - run));
+		put(j, rep);
+		run = p + 1;
 	}
+	if (j->rc == 0 && p > run)
+		j->rc = rw_buf_append(j->out, run, (size_t)(p - run));
 	put(j, "\"");
 }
 

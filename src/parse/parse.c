@@ -152,3 +152,33 @@ void rw_parse_global_cleanup(void)
 {
 	xmlCleanupParser();
 }
+
+/* The libxml2 loaded at run time, as a number: 20914 for 2.9.14 (0 when unreadable). */
+static long runtime_version(void)
+{
+	long v = 0;
+
+	if (xmlParserVersion == NULL || rw_parse_long(xmlParserVersion, 0, 99999999, &v) < 0)
+		return 0;
+	return v;
+}
+
+void rw_parse_library_version(char *buf, size_t size)
+{
+	long v = runtime_version();
+
+	snprintf(buf, size, "libxml2/%ld.%ld.%ld", v / 10000, v / 100 % 100, v % 100);
+}
+
+int rw_parse_check_runtime(rw_ctx *ctx, long min_version)
+{
+	long v = runtime_version();
+
+	if (min_version < LIBXML_VERSION)
+		min_version = LIBXML_VERSION; /* never older than the headers regwatch was built with */
+	if (v < min_version)
+		return rw_error(ctx, RW_EPARSE, "libxml2 %ld.%ld.%ld is too old: %ld.%ld.%ld or later is needed",
+				v / 10000, v / 100 % 100, v % 100, min_version / 10000, min_version / 100 % 100,
+				min_version % 100);
+	return 0;
+}

@@ -44,6 +44,9 @@ with these optional keys:
 Conditional requests (304) are answered only for status 200 responses.
 A path with neither a file nor a "body" nor a "status" answers 404.
 
+POST works like GET (the rules decide the answer); its body (Content-Length
+bytes, as UTF-8) is recorded under "body".
+
 Every request is appended, before it is answered, as one JSON line to
 DIR/requests.log, written compactly (separators "," and ":") with sorted
 keys:
@@ -126,6 +129,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def do_HEAD(self):
         self.answer(send_body=False)
 
+    def do_POST(self):
+        self.answer(send_body=True)
+
     # --- request handling -------------------------------------------------
 
     def local_path(self):
@@ -142,12 +148,16 @@ class Handler(http.server.BaseHTTPRequestHandler):
         for name, value in self.headers.items():
             key = name.lower()
             headers[key] = headers[key] + ", " + value if key in headers else value
-        self.server.log_request_line({
+        record = {
             "path": self.path,
             "method": self.command,
             "headers": headers,
             "time": time.time(),
-        })
+        }
+        length = int(self.headers.get("Content-Length") or 0)
+        if self.command == "POST" and length > 0:
+            record["body"] = self.rfile.read(length).decode("utf-8", "replace")
+        self.server.log_request_line(record)
 
     def answer(self, send_body):
         self.record()

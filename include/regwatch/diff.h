@@ -1,0 +1,144 @@
+/*
+ * What changed: the changes every run recorded (kinds added, ended, changed,
+ * removed, announcement, new-entity), read back between two points of the
+ * record, described for people and written as JSON (SPEC.md "diff --json").
+ * Nothing here fetches: everything comes from the history database.
+ *
+ * A point is "after run N" (run 0: before the first run). WHEN arguments name
+ * a point: "#N", a date YYYY-MM-DD (the end of that UTC day) or an RFC 3339
+ * instant (the last run recorded at or before it).
+ *
+ * Usage:
+ *     rw_point since, until;
+ *     rw_table changes;
+ *     rw_table_init(&changes, RW_C_NCOLS);
+ *     rc = rw_diff_points(ctx, db, since_arg, until_arg, &since, &until);
+ *     rc = rw_db_changes(ctx, db, since.run, until.run, &changes);
+ *     ...rw_diff_describe(&out, &changes.v[i]) or rw_diff_json_change(&j, &changes.v[i])...
+ *     rw_table_release(&changes);
+ */
+#ifndef REGWATCH_DIFF_H
+#define REGWATCH_DIFF_H
+
+#include <stddef.h>
+#include <time.h>
+#include "regwatch/core.h"
+#include "regwatch/dates.h"
+#include "regwatch/history.h"
+#include "regwatch/inventory.h"
+#include "regwatch/json.h"
+#include "regwatch/state.h"
+
+/* Columns of a change (rw_db_changes); "" for what does not apply. */
+enum rw_c_col {
+	RW_C_RUN,         /* the run that recorded it (decimal) */
+	RW_C_RECORDED_AT, /* that run's instant */
+	RW_C_KIND,        /* added, ended, changed, removed, announcement, new-entity */
+	RW_C_VENDOR,      /* vendor id; "" for a list entry naming no known vendor */
+	RW_C_ENTITY,      /* the name as the source spells it */
+	RW_C_REGIME,
+	RW_C_FROM,        /* status before ("" for added) */
+	RW_C_TO,          /* status after ("" for ended and removed) */
+	RW_C_EFFECTIVE,   /* when it takes effect: since, until (ended) or the announcement's date */
+	RW_C_SOURCE,
+	RW_C_EVIDENCE,
+	RW_C_TITLE,       /* announcement title, or the interval's note */
+	RW_C_SINCE,       /* the interval the run recorded (added, changed, ended, new-entity) */
+	RW_C_UNTIL,
+	RW_C_FROM_SINCE,  /* the interval it replaced (changed, ended, removed) */
+	RW_C_FROM_UNTIL,
+	RW_C_NCOLS
+};
+
+typedef struct rw_point {
+	long run;                /* every run up to and including this one; 0: none */
+	char at[RW_INSTANT_LEN]; /* the run's instant, "" for run 0 */
+} rw_point;
+
+/* Parses a WHEN argument: "#N" sets *run (and *t = -1), a date or an instant sets *t
+   (and *run = -1). RW_EUSAGE with a message naming the text otherwise. */
+int rw_diff_when(rw_ctx *ctx, const char *when, long *run, time_t *t);
+
+/* The points of a diff. until_arg NULL: the last run. since_arg NULL: the run before
+   `until` (so the default is the last run's changes). RW_EUSAGE for a bad WHEN or a since
+   after until, RW_ENOTFOUND for a run number that was never recorded. */
+int rw_diff_points(rw_ctx *ctx, rw_db *db, const char *since_arg, const char *until_arg, rw_point *since,
+		   rw_point *until);
+
+/* One line for people (no newline): "hikvision: us.fcc-covered-list listed from 2021-03-12
+   (added; fcc-covered-list, https://...)". */
+int rw_diff_describe(rw_buf *out, const rw_row *change);
+
+/* One change as a JSON object (SPEC.md), with the run number as a number. */
+void rw_diff_json_change(rw_json *j, const rw_row *change);
+
+/* 1 for the kinds that change a vendor's statuses (added, ended, changed, removed). */
+int rw_diff_is_status_change(const rw_row *change);
+
+/* ---- What the changes do to an inventory ---- */
+
+enum rw_effect {
+	RW_EFFECT_AFFECTS = 0, /* the change brings a status to the asset */
+	RW_EFFECT_STOPS = 1,   /* the change takes a status away from it */
+	RW_EFFECT_CHANGES = 2  /* a status still reaches it, with another word or other dates */
+};
+/* "affects", "stops-affecting", "changes". */
+const char *rw_effect_name(int effect);
+
+typedef struct rw_diff_effect {
+	size_t change;        /* index in the changes table */
+	int effect;           /* RW_EFFECT_* */
+	int possible;         /* the asset is matched to the change's vendor only possibly */
+} rw_diff_effect;
+
+typedef struct rw_diff_asset {
+	size_t asset;         /* index in the inventory */
+	rw_asset_reach reach; /* what reaches it at the `until` point, on that day */
+	rw_diff_effect *v;
+	size_t n;
+	size_t cap;
+} rw_diff_asset;
+
+typedef struct rw_diff_assets {
+	rw_diff_asset *v;     /* assets some change affects or stops affecting, inventory order */
+	size_t n;
+	size_t cap;
+} rw_diff_assets;
+
+/*
+ * For each status change (added, ended, changed, removed) of a vendor: the assets whose
+ * statuses under that regime differ, on the change's effective date, between the database as
+ * recorded at `since` and at `until`. Inheritance (a parent's status reaching a subsidiary's
+ * chips) and use-limited regimes (the asset's purpose) count as in `check`.
+ */
+int rw_diff_assets_run(rw_ctx *ctx, rw_reach *r, const rw_inventory *inv, const rw_table *changes,
+		       const rw_point *since, const rw_point *until, rw_diff_assets *out);
+void rw_diff_assets_release(rw_diff_assets *da);
+
+/* One asset as a JSON object: the fields of rw_json_asset_fields, plus "changes": the changes
+   with their effect on it. */
+void rw_diff_json_asset(rw_json *j, const rw_inventory *inv, const rw_table *changes, const rw_diff_asset *da);
+/* Lines for people, one per effect, each starting with indent and ending in a newline. */
+int rw_diff_describe_asset(rw_buf *out, const char *indent, const rw_inventory *inv, const rw_table *changes,
+			   const rw_diff_asset *da);
+
+/* ---- Queries (history_diff.c) ---- */
+
+/* The point after run `run` (RW_ENOTFOUND when there is no such run; 0 always exists). */
+int rw_db_run_point(rw_ctx *ctx, rw_db *db, long run, rw_point *out);
+/* The point after the last run recorded at or before t (run 0 when none). */
+int rw_db_point_at(rw_ctx *ctx, rw_db *db, time_t t, rw_point *out);
+/* The point after the last run. */
+int rw_db_last_point(rw_ctx *ctx, rw_db *db, rw_point *out);
+
+/* Appends the changes recorded by runs since < run <= until, in the order they were
+   recorded (RW_C_NCOLS columns). */
+int rw_db_changes(rw_ctx *ctx, rw_db *db, long since, long until, rw_table *out);
+
+/* Columns of rw_db_baseline_notes. */
+enum rw_bn_col { RW_BN_VENDOR, RW_BN_REGIME, RW_BN_STATUS, RW_BN_NOTE, RW_BN_NCOLS };
+/* The curated baseline's current intervals that name a vendor: vendor, regime, status and
+   note (the wording that says, for instance, that a regime applies only to some uses). */
+int rw_db_baseline_notes(rw_ctx *ctx, rw_db *db, rw_table *out);
+
+#endif

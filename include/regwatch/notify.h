@@ -1,0 +1,208 @@
+/*
+ * Notifications: a transactional outbox and its delivery.
+ *
+ * Queueing. The transaction that records a run (rw_db_apply) also writes, for
+ * every member with changes relevant to it, one outbox row holding the finished
+ * message: subject, plain-language text, and the JSON document that webhooks
+ * get ({"run", "member", "changes", "affected_assets"}). A row is keyed by run
+ * and member, so it is never queued twice. `notify --digest` queues a heartbeat
+ * per member and day the same way.
+ *
+ * Delivery (rw_notify_deliver: after `update` unless --no-notify, and by
+ * `notify`) sends every due row once, claiming it first in its own committed
+ * transaction (state 'sending' with a lease), so two deliveries never send the
+ * same row at once and a delivery killed mid-way is retried when the lease
+ * ends. Email goes over SMTP with libcurl: plain smtp:// only to a loopback
+ * address (STARTTLS used where offered), STARTTLS required to any other host,
+ * or implicit TLS with smtps://. A webhook gets an HTTP POST with the headers
+ * Idempotency-Key and webhook-id (the same on every retry), webhook-timestamp
+ * and, with a signing key, webhook-signature (HMAC-SHA256, "v1,BASE64").
+ * Delivery is at least once: the Message-ID and the webhook-id are derived from
+ * run and member and stay the same on every attempt, so a receiver recognises a
+ * repeat. A delivered row is never sent again. A failed attempt is retried by a
+ * later delivery after retryDelay * 2^(attempts - 1) seconds (at most
+ * maxRetryDelay); after maxAttempts, or at once on a permanent refusal (an SMTP
+ * 5xx other than an authentication problem, an HTTP 4xx other than 408/429),
+ * the row is dead, and `notify` and `sources` report it.
+ */
+#ifndef REGWATCH_NOTIFY_H
+#define REGWATCH_NOTIFY_H
+
+#include <stddef.h>
+#include <time.h>
+#include "regwatch/config.h"
+#include "regwatch/core.h"
+#include "regwatch/history.h"
+#include "regwatch/members.h"
+#include "regwatch/state.h"
+
+#define RW_NOTIFY_LEASE_S 900 /* a claimed row is another delivery's for this long */
+#define RW_NOTIFY_PASSWORD_ENV "REGWATCH_SMTP_PASSWORD"
+
+/* One outbox row. Strings are owned and never NULL ("" when empty). */
+typedef struct rw_outbox_msg {
+	long id;
+	char *kind;          /* "changes" or "digest" */
+	long run;            /* 0 for a digest */
+	char *member;        /* the member's address */
+	char *channel;       /* "smtp" or "webhook" */
+	char *destination;   /* address or URL */
+	char *msg_key;       /* "run-7.0123456789abcdef": Message-ID and webhook-id */
+	char *subject;
+	char *body;          /* UTF-8 text, LF line ends */
+	char *payload;       /* JSON */
+	char created_at[RW_INSTANT_LEN];
+	char *state;         /* pending, sending, sent, dead */
+	long attempts;
+	char next_attempt_at[RW_INSTANT_LEN];
+	char *last_error;
+	long last_code;
+	char sent_at[RW_INSTANT_LEN];
+} rw_outbox_msg;
+
+typedef struct rw_outbox {
+	rw_outbox_msg *v;
+	size_t n;
+	size_t cap;
+} rw_outbox;
+
+void rw_outbox_release(rw_outbox *o);
+
+/* ---- Queueing (history_outbox.c) ---- */
+
+/* In rw_db_apply's transaction: queues the messages of run `run` (nothing while
+   rebuilding). A message that cannot be composed is logged and skipped; only database
+   errors fail (and so roll back the run). */
+int rw_outbox_enqueue_run(rw_ctx *ctx, rw_db *db, long run, const rw_apply *a);
+
+/* Heartbeats at ctx->now: one per member and UTC day. dry: only compose them into
+   *preview (which may be NULL otherwise). *queued gets the number of new rows. */
+int rw_outbox_enqueue_digest(rw_ctx *ctx, rw_db *db, int dry, rw_outbox *preview, size_t *queued);
+
+/* ---- The outbox in the database (history_outbox.c) ---- */
+
+/* Rows that are due at now: pending with next_attempt_at <= now, or sending with an
+   expired lease; oldest first. */
+int rw_outbox_due(rw_ctx *ctx, rw_db *db, time_t now, rw_outbox *out);
+/* Every row in state `state` (NULL: every row), oldest first. */
+int rw_outbox_list(rw_ctx *ctx, rw_db *db, const char *state, rw_outbox *out);
+/* Claims a due row for delivery in a committed transaction: state 'sending', one more
+   attempt, lease until now + lease_s. *claimed is 0 when another delivery has it. */
+int rw_outbox_claim(rw_ctx *ctx, rw_db *db, long id, time_t now, long lease_s, int *claimed);
+/* The outcome of an attempt: sent; failed with a retry at `next`; or dead (next == -1). */
+int rw_outbox_sent(rw_ctx *ctx, rw_db *db, long id, time_t now, long code);
+int rw_outbox_failed(rw_ctx *ctx, rw_db *db, long id, time_t next, const char *error, long code);
+
+/* Counts of rows: queued and due at now, queued for later, sending, sent, dead. */
+typedef struct rw_outbox_counts {
+	long due, later, sending, sent, dead;
+} rw_outbox_counts;
+int rw_outbox_count(rw_ctx *ctx, rw_db *db, time_t now, rw_outbox_counts *out);
+
+/* ---- Composing (notify.c, no I/O) ---- */
+
+/* Columns of a change offered to rw_notify_compose. */
+enum rw_n_col {
+	RW_N_KIND, RW_N_VENDOR, RW_N_VENDOR_NAME, RW_N_ENTITY, RW_N_REGIME, RW_N_REGIME_TITLE,
+	RW_N_JURISDICTION, RW_N_FROM, RW_N_TO, RW_N_EFFECTIVE, RW_N_SOURCE, RW_N_EVIDENCE, RW_N_TITLE,
+	RW_N_AFFILIATES, RW_N_NCOLS
+};
+/* Columns of an affected asset. */
+enum rw_na_col {
+	RW_NA_SITE, RW_NA_ASSET, RW_NA_MANUFACTURER, RW_NA_MODEL, RW_NA_QUANTITY, RW_NA_VENDOR,
+	RW_NA_MATCHED_BY, RW_NA_POSSIBLE, RW_NA_NCOLS
+};
+
+/* The vendor ids and their parents (columns id, parent; parent "" for none). */
+typedef struct rw_vendor_tree {
+	rw_table t;
+} rw_vendor_tree;
+
+/* The jurisdiction a change belongs to: its regime's, or for an announcement the one its
+   evidence URL's host names (.gov.uk, .parliament.uk: UK; europa.eu: EU; .gov, .mil: US),
+   "" when none does. Static storage or the row's own text. */
+const char *rw_notify_jurisdiction(const rw_row *change);
+
+/* 1 when the change concerns member m: its jurisdiction is followed (or m follows every
+   jurisdiction), and its vendor is followed (or m follows every vendor), or is a
+   subsidiary of a followed vendor, or is the parent of a followed vendor under a regime
+   that covers affiliates. */
+int rw_notify_relevant(const rw_member *m, const rw_vendor_tree *tree, const rw_row *change);
+
+/* 1 when a change of vendor `changed` under a regime (affiliates: it covers affiliates)
+   concerns an asset matched to vendor `asset_vendor`. */
+int rw_notify_reaches(const rw_vendor_tree *tree, const char *changed, int affiliates, const char *asset_vendor);
+
+/* What a change message says. */
+typedef struct rw_notice {
+	const rw_member *member;
+	long run;
+	const char *recorded_at;    /* the run's instant */
+	const rw_table *changes;    /* RW_N_NCOLS, relevant to the member */
+	const rw_table *assets;     /* RW_NA_NCOLS, the member's affected assets by site, or NULL */
+	const char *assets_json;    /* the affected_assets JSON array, or NULL: built from assets */
+	size_t assets_checked;      /* assets in the member's inventory */
+} rw_notice;
+
+/* Subject (one line, ASCII), text and JSON document of a change message. */
+int rw_notify_compose(rw_ctx *ctx, const rw_notice *n, rw_buf *subject, rw_buf *text, rw_buf *json);
+
+/* What a heartbeat says. */
+typedef struct rw_digest {
+	const rw_member *member;
+	const char *since;          /* start of the period (instant) */
+	const char *until;          /* ctx->now */
+	long runs;                  /* runs recorded in the period */
+	long changes;               /* changes relevant to the member in the period */
+	const rw_table *sources;    /* RW_S_NCOLS (rw_db_sources) */
+	long dead;                  /* dead messages in the outbox */
+} rw_digest;
+
+int rw_notify_compose_digest(rw_ctx *ctx, const rw_digest *d, rw_buf *subject, rw_buf *text, rw_buf *json);
+
+/* The message key of a run (or, run 0, of a digest on `day`) for an address:
+   "run-7.0123456789abcdef" (16 hex digits of the SHA-256 of the lower-case address). */
+#define RW_MSG_KEY_LEN 96
+void rw_notify_msg_key(char out[RW_MSG_KEY_LEN], long run, const char *day, const char *email);
+
+/* ---- Delivery (notify.c) ---- */
+
+typedef struct rw_notify_opts {
+	const rw_smtp_conf *smtp;     /* NULL, or url NULL: email waits for an [smtp] section */
+	const rw_notify_conf *conf;
+	const char *user_agent;
+	char *smtp_password;          /* owned (rw_notify_opts_release wipes it), or NULL */
+	char *webhook_secret;         /* owned, or NULL: webhooks are not signed */
+	long lease_s;
+} rw_notify_opts;
+
+/* Fills o from feeds.conf and reads the secrets: the SMTP password from passwordFile
+   (mode 0600) or $REGWATCH_SMTP_PASSWORD, the webhook key from webhookSecretFile.
+   RW_ECONFIG for a refused secret file. f must outlive o. */
+int rw_notify_opts_init(rw_ctx *ctx, rw_notify_opts *o, const rw_feeds *f);
+void rw_notify_opts_release(rw_notify_opts *o);
+
+/* What one delivery did. */
+typedef struct rw_notify_result {
+	size_t sent;     /* delivered */
+	size_t retry;    /* failed, queued again */
+	size_t dead;     /* failed for good now */
+	size_t waiting;  /* email that waits for an [smtp] section */
+	size_t later;    /* queued, not due yet */
+	size_t busy;     /* claimed by another delivery */
+} rw_notify_result;
+
+/* Sends every due row. Returns 0 when the outbox could be worked through (failed
+   deliveries are counted, logged and recorded, not errors); a negative code for a
+   database error. */
+int rw_notify_deliver(rw_ctx *ctx, rw_db *db, const rw_notify_opts *o, rw_notify_result *res);
+
+/* The whole email of row m (CRLF line ends, quoted-printable UTF-8 text). */
+int rw_notify_email(rw_ctx *ctx, const rw_outbox_msg *m, const char *from, rw_buf *out);
+/* Appends, for people, what delivering m would send: the email, or the webhook request. */
+int rw_notify_preview(rw_ctx *ctx, const rw_notify_opts *o, const rw_outbox_msg *m, rw_buf *out);
+
+/* 1 when host (as in a URL: "127.0.0.1", "[::1]") is a loopback address. */
+int rw_host_is_loopback(const char *host);
+
+#endif

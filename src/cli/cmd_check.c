@@ -1,0 +1,233 @@
+/* regwatch check INVENTORY.csv [--on DATE] [--fail-on STATUS]: the assets whose vendor (by
+   manufacturer, brand/OEM, model or chipset) has a status on DATE. */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "regwatch/dates.h"
+#include "regwatch/inventory.h"
+
+enum { AC_ASSET, AC_SITE, AC_MANUFACTURER, AC_MODEL, AC_QUANTITY, AC_VENDOR, AC_MATCHED_BY, AC_WORST, AC_STATUSES,
+       AC_NCOLS };
+
+static const cli_column asset_columns[] = {
+	{"ASSET", AC_ASSET}, {"SITE", AC_SITE}, {"MANUFACTURER", AC_MANUFACTURER}, {"MODEL", AC_MODEL},
+	{"QTY", AC_QUANTITY}, {"VENDOR", AC_VENDOR}, {"MATCHED BY", AC_MATCHED_BY}, {"WORST", AC_WORST},
+	{"STATUSES", AC_STATUSES},
+};
+
+enum { SC_SITE, SC_ASSETS, SC_AFFECTED, SC_UNITS, SC_UNITS_AFFECTED, SC_NCOLS };
+
+static const cli_column site_columns[] = {
+	{"SITE", SC_SITE}, {"ASSETS", SC_ASSETS}, {"AFFECTED", SC_AFFECTED}, {"UNITS", SC_UNITS},
+	{"UNITS AFFECTED", SC_UNITS_AFFECTED},
+};
+
+/* The table rows for people. */
+static int asset_rows(const rw_inventory *inv, const rw_check *chk, rw_table *t)
+{
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < chk->n && rc == 0; i++) {
+		const rw_asset *a = &inv->v[chk->v[i].asset];
+		const rw_asset_reach *ar = &chk->v[i].reach;
+		const rw_asset_match *m = &ar->matches.v[0];
+		int possible = rw_asset_reach_possible_only(ar);
+		int worst = rw_asset_reach_worst(ar, !possible);
+		static const char *const words[] = {"prohibited", "restricted", "listed", "under-review", "announced"};
+		char qty[32], *by, *worst_s;
+		rw_buf st = RW_BUF_INIT;
+		const char *f[AC_NCOLS];
+
+		snprintf(qty, sizeof(qty), "%ld", a->quantity);
+		by = rw_asprintf("%s%s", rw_match_by_name(m->by), m->possible ? " (possible)" : "");
+		worst_s = rw_asprintf("%s%s", possible ? "possibly " : "",
+				      worst >= 0 && worst < 5 ? words[worst] : "");
+		rc = rw_reach_summary(ar, &st);
+		f[AC_ASSET] = a->asset_id;
+		f[AC_SITE] = a->site;
+		f[AC_MANUFACTURER] = a->manufacturer[0] ? a->manufacturer : a->brand;
+		f[AC_MODEL] = a->model;
+		f[AC_QUANTITY] = qty;
+		f[AC_VENDOR] = m->vendor;
+		f[AC_MATCHED_BY] = by;
+		f[AC_WORST] = worst_s;
+		f[AC_STATUSES] = rw_buf_cstr(&st);
+		if (rc == 0 && (by == NULL || worst_s == NULL))
+			rc = RW_ENOMEM;
+		if (rc == 0)
+			rc = rw_table_add(t, f);
+		free(by);
+		free(worst_s);
+		rw_buf_release(&st);
+	}
+	return rc;
+}
+
+static int site_rows(const rw_check *chk, rw_table *t)
+{
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < chk->nsites && rc == 0; i++) {
+		const rw_check_site *s = &chk->sites[i];
+		char n[4][32];
+		const char *f[SC_NCOLS];
+
+		snprintf(n[0], sizeof(n[0]), "%zu", s->assets);
+		snprintf(n[1], sizeof(n[1]), "%zu", s->affected);
+		snprintf(n[2], sizeof(n[2]), "%ld", s->units);
+		snprintf(n[3], sizeof(n[3]), "%ld", s->units_affected);
+		f[SC_SITE] = s->site[0] ? s->site : "(no site)";
+		f[SC_ASSETS] = n[0];
+		f[SC_AFFECTED] = n[1];
+		f[SC_UNITS] = n[2];
+		f[SC_UNITS_AFFECTED] = n[3];
+		rc = rw_table_add(t, f);
+	}
+	return rc;
+}
+
+static void check_json(rw_json *j, const char *path, const rw_inventory *inv, const rw_check *chk)
+{
+	size_t i;
+
+	rw_json_object(j, NULL);
+	rw_json_str(j, "on", chk->on);
+	rw_json_str(j, "inventory", path);
+	rw_json_array(j, "assets");
+	for (i = 0; i < chk->n; i++)
+		rw_json_asset(j, inv, &inv->v[chk->v[i].asset], &chk->v[i].reach);
+	rw_json_end(j);
+	rw_json_object(j, "summary");
+	rw_json_int(j, "assets", (long)chk->assets);
+	rw_json_int(j, "affected", (long)chk->affected);
+	rw_json_int(j, "units_affected", chk->units_affected);
+	rw_json_int(j, "units", chk->units);
+	rw_json_int(j, "possibly_affected", (long)chk->possible);
+	rw_json_int(j, "skipped_rows", (long)inv->skipped);
+	rw_json_array(j, "by_site");
+	for (i = 0; i < chk->nsites; i++) {
+		const rw_check_site *s = &chk->sites[i];
+
+		rw_json_object(j, NULL);
+		rw_json_str_or_null(j, "site", s->site);
+		rw_json_int(j, "assets", (long)s->assets);
+		rw_json_int(j, "affected", (long)s->affected);
+		rw_json_int(j, "units", s->units);
+		rw_json_int(j, "units_affected", s->units_affected);
+		rw_json_end(j);
+	}
+	rw_json_end(j);
+	rw_json_end(j);
+	rw_json_array(j, "problems");
+	for (i = 0; i < inv->problems.n; i++)
+		rw_json_str(j, NULL, inv->problems.v[i]);
+	rw_json_end(j);
+	rw_json_end(j);
+}
+
+int cmd_check(cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"on", required_argument, NULL, 'o'},
+		{"fail-on", required_argument, NULL, 'f'},
+		{"json", no_argument, NULL, 'j'},
+		{NULL, 0, NULL, 0},
+	};
+	char on[RW_DATE_LEN];
+	const char *path;
+	rw_dict dict = {0};
+	rw_inventory inv;
+	rw_reach *reach = NULL;
+	rw_check chk;
+	rw_table assets, sites;
+	rw_buf doc = RW_BUF_INIT;
+	rw_json j;
+	int o, rc, json = 0, fail_rank = -1, status = EXIT_OK;
+
+	rw_inventory_init(&inv);
+	memset(&chk, 0, sizeof(chk));
+	rw_table_init(&assets, AC_NCOLS);
+	rw_table_init(&sites, SC_NCOLS);
+	rw_date_from_time(c->ctx.now, on);
+	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (o == 'o') {
+			status = cli_date_arg(c, "check", "--on", optarg, on);
+		} else if (o == 'f') {
+			fail_rank = rw_status_rank(optarg);
+			if (fail_rank < 0)
+				status = cli_usage(c, "check",
+						   "--fail-on: '%s' is not a status (prohibited, restricted, listed, "
+						   "under-review, announced)", optarg);
+		} else if (o == 'j') {
+			json = 1;
+		} else {
+			status = cli_usage(c, "check", "unknown option");
+		}
+		if (status != EXIT_OK)
+			goto out;
+	}
+	if (optind + 1 != argc) {
+		status = cli_usage(c, "check", optind >= argc ? "missing INVENTORY" : "one INVENTORY at a time");
+		goto out;
+	}
+	path = argv[optind];
+	rc = rw_dict_load(&c->ctx, &dict, c->feeds.vendors_path);
+	if (rc < 0) {
+		status = cli_fail(c, rc == RW_EIO ? RW_ECONFIG : rc);
+		goto out;
+	}
+	rc = rw_inventory_load(&c->ctx, &inv, path);
+	if (rc < 0) {
+		status = cli_fail(c, rc == RW_EIO ? RW_EUSAGE : rc);
+		goto out;
+	}
+	cli_print_problems(c, &inv.problems);
+	rc = rw_reach_new(&c->ctx, &reach, c->db, &dict);
+	if (rc == 0)
+		rc = rw_check_run(&c->ctx, reach, &inv, on, (time_t)-1, &chk);
+	if (rc < 0) {
+		status = cli_fail(c, rc);
+		goto out;
+	}
+	if (json) {
+		rw_json_init(&j, &doc);
+		check_json(&j, path, &inv, &chk);
+		status = rw_json_finish(&j) == 0 ? cli_print_json(c, &doc) : EXIT_FAIL;
+	} else {
+		rc = rw_buf_printf(&doc, "%s on %s: %zu asset%s (%ld units), %zu affected (%ld units)", path, on,
+				   chk.assets, chk.assets == 1 ? "" : "s", chk.units, chk.affected, chk.units_affected);
+		if (rc == 0 && chk.possible)
+			rc = rw_buf_printf(&doc, ", %zu possibly affected", chk.possible);
+		if (rc == 0 && inv.skipped)
+			rc = rw_buf_printf(&doc, ", %zu bad row%s skipped", inv.skipped, inv.skipped == 1 ? "" : "s");
+		if (rc == 0)
+			rc = rw_buf_puts(&doc, "\n");
+		if (rc == 0)
+			rc = asset_rows(&inv, &chk, &assets);
+		if (rc == 0)
+			rc = site_rows(&chk, &sites);
+		status = rc == 0 ? cli_print(c, rw_buf_cstr(&doc), doc.len) : EXIT_FAIL;
+		if (status == EXIT_OK && assets.n)
+			status = cli_print_table(c, &assets, asset_columns, AC_NCOLS);
+		if (status == EXIT_OK && sites.n) {
+			status = cli_print(c, "\n", 1);
+			if (status == EXIT_OK)
+				status = cli_print_table(c, &sites, site_columns, SC_NCOLS);
+		}
+	}
+	if (status == EXIT_OK && fail_rank >= 0 && rw_check_fails(&chk, fail_rank))
+		status = EXIT_FOUND;
+out:
+	rw_check_release(&chk);
+	rw_reach_free(reach);
+	rw_inventory_release(&inv);
+	rw_dict_release(&dict);
+	rw_table_release(&assets);
+	rw_table_release(&sites);
+	rw_buf_release(&doc);
+	return status;
+}

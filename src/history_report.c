@@ -1,0 +1,85 @@
+/* Queries of the history database for the status report. */
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "regwatch/history.h"
+#include "regwatch/report.h"
+
+/* The connection, as history.c lays it out. */
+struct rw_db {
+	sqlite3 *h;
+	char *path;
+};
+
+static int db_error(rw_ctx *ctx, rw_db *db, const char *what)
+{
+	return rw_error(ctx, RW_EDB, "database '%s': %s: %s", db->path, what, sqlite3_errmsg(db->h));
+}
+
+/* Runs st and appends each result row (out->ncols columns, as text) to out. */
+static int rows(rw_ctx *ctx, rw_db *db, sqlite3_stmt *st, rw_table *out)
+{
+	const char *f[RW_ROW_MAXCOLS];
+	size_t i;
+	int rc;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		for (i = 0; i < out->ncols; i++) {
+			const unsigned char *t = sqlite3_column_text(st, (int)i);
+
+			f[i] = t ? (const char *)t : "";
+		}
+		if (rw_table_add(out, f) < 0)
+			return rw_error(ctx, RW_ENOMEM, "out of memory");
+	}
+	if (rc != SQLITE_DONE)
+		return db_error(ctx, db, "query");
+	return 0;
+}
+
+int rw_db_report_intervals(rw_ctx *ctx, rw_db *db, rw_table *out)
+{
+	static const char sql[] =
+		"SELECT i.regime, coalesce(g.jurisdiction, upper(substr(i.regime, 1, instr(i.regime, '.') - 1))),"
+		" i.status, coalesce(i.since, ''), coalesce(i.until, ''), '', i.source, coalesce(i.evidence, ''),"
+		" r.recorded_at, i.entity, coalesce(i.note, ''), i.vendor"
+		" FROM intervals i JOIN runs r ON r.id = i.recorded_run LEFT JOIN regimes g ON g.id = i.regime"
+		" WHERE i.vendor IS NOT NULL AND i.superseded_run IS NULL"
+		" ORDER BY i.vendor, i.regime, i.since IS NULL, i.since, i.source, i.status, i.id";
+	sqlite3_stmt *st = NULL;
+	int rc = 0;
+
+	if (out->ncols != RW_Q_NCOLS)
+		return rw_error(ctx, RW_ERR, "report intervals: table of %zu columns, expected %d", out->ncols,
+				RW_Q_NCOLS);
+	if (sqlite3_prepare_v2(db->h, sql, -1, &st, NULL) != SQLITE_OK)
+		rc = db_error(ctx, db, "prepare");
+	if (rc == 0)
+		rc = rows(ctx, db, st, out);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int rw_db_report_announcements(rw_ctx *ctx, rw_db *db, const char *from, const char *to, rw_table *out)
+{
+	static const char sql[] =
+		"SELECT source, vendor, date, title, url FROM announcements"
+		" WHERE date IS NOT NULL AND date >= ?1 AND date <= ?2"
+		" ORDER BY vendor, date DESC, title, source, id";
+	sqlite3_stmt *st = NULL;
+	int rc = 0;
+
+	if (out->ncols != RW_A_NCOLS)
+		return rw_error(ctx, RW_ERR, "report announcements: table of %zu columns, expected %d", out->ncols,
+				RW_A_NCOLS);
+	if (sqlite3_prepare_v2(db->h, sql, -1, &st, NULL) != SQLITE_OK)
+		rc = db_error(ctx, db, "prepare");
+	if (rc == 0) {
+		sqlite3_bind_text(st, 1, from, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 2, to, -1, SQLITE_TRANSIENT);
+		rc = rows(ctx, db, st, out);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
