@@ -1,4 +1,4 @@
-/* regwatch sync REMOTE --push|--pull: mirror the archive to or from another git repository. */
+/* regwatch sync REMOTE [--push|--pull]: mirror the archive to (the default) or from another git repository. */
 #include <getopt.h>
 #include <stdio.h>
 
@@ -37,10 +37,8 @@ int cmd_sync(cli *c, int argc, char **argv)
 		status = cli_usage(c, "sync", "unexpected argument '%s'", argv[optind + 1]);
 		goto out;
 	}
-	if (direction < 0) {
-		status = cli_usage(c, "sync", "give --push (send the archive) or --pull (take the remote's)");
-		goto out;
-	}
+	if (direction < 0)
+		direction = RW_SYNC_PUSH; /* "sync REMOTE" mirrors this archive to REMOTE */
 	rc = rw_sync(&c->ctx, c->data_dir, remote, direction, &res);
 	if (rc < 0) {
 		status = cli_fail(c, rc == RW_ENOTFOUND ? RW_ERR : rc);

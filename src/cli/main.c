@@ -39,7 +39,7 @@ const cli_command cli_commands[] = {
 	{"report", cmd_report, CLI_DB_READ, "[--format html|md] [-o FILE] [--inventory FILE]",
 	 "a self-contained status report with a timeline picture"},
 	{"rebuild", cmd_rebuild, CLI_CONFIG, "", "re-derive the history from the archive with today's parsers and dictionary"},
-	{"sync", cmd_sync, 0, "REMOTE --push|--pull",
+	{"sync", cmd_sync, 0, "REMOTE [--push|--pull]",
 	 "mirror the archive to or from another git repository (fast-forward only)"},
 	{"doctor", cmd_doctor, CLI_CONFIG_CHECK, "[--json]",
 	 "check the configuration, data directory, archive, database, sources and libraries"},

@@ -140,8 +140,9 @@ class Sync(rwtest.Env):
 
     def test_usage_errors(self):
         self.as_(self.publisher)
-        p = self.run_rw("sync", self.remote, now=FIRST, expect=2)
-        self.assertIn("give --push", p.stderr)
+        # Without a direction, sync pushes (here: nothing to push yet).
+        p = self.run_rw("sync", self.remote, now=FIRST, expect=1)
+        self.assertIn("run 'regwatch update' first", p.stderr)
         p = self.run_rw("sync", "--push", now=FIRST, expect=2)
         self.assertIn("no remote given", p.stderr)
         p = self.run_rw("sync", self.remote, "--push", "--pull", now=FIRST, expect=2)
