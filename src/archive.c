@@ -180,18 +180,38 @@ static int dir_is_empty(const char *path)
 	return empty;
 }
 
+/* Creates the bare repository beside path and renames it into place, so a job killed while
+   creating it leaves no half-made archive behind (only a stray PATH.new-PID). */
 static int archive_create(rw_ctx *ctx, git_repository **repo, const char *path)
 {
 	git_repository_init_options opts;
+	git_repository *made = NULL;
+	char *tmp = rw_asprintf("%s.new-%ld", path, (long)getpid());
+	int rc = 0;
 
-	if (git_repository_init_options_init(&opts, GIT_REPOSITORY_INIT_OPTIONS_VERSION) < 0)
-		return git_fail(ctx, path, "cannot create");
+	if (tmp == NULL)
+		return rw_error(ctx, RW_ENOMEM, "out of memory");
+	if (git_repository_init_options_init(&opts, GIT_REPOSITORY_INIT_OPTIONS_VERSION) < 0) {
+		rc = git_fail(ctx, path, "cannot create");
+		goto out;
+	}
 	opts.flags = GIT_REPOSITORY_INIT_BARE | GIT_REPOSITORY_INIT_MKPATH;
 	opts.mode = 0700;
 	opts.initial_head = ARCHIVE_BRANCH;
-	if (git_repository_init_ext(repo, path, &opts) < 0)
-		return git_fail(ctx, path, "cannot create");
-	return 0;
+	if (git_repository_init_ext(&made, tmp, &opts) < 0) {
+		rc = git_fail(ctx, path, "cannot create");
+		goto out;
+	}
+	git_repository_free(made);
+	if (rename(tmp, path) < 0) {
+		rc = rw_error(ctx, RW_EIO, "archive '%s': %s", path, strerror(errno));
+		goto out;
+	}
+	if (git_repository_open_ext(repo, path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0)
+		rc = git_fail(ctx, path, "cannot open");
+out:
+	free(tmp);
+	return rc;
 }
 
 int rw_archive_open(rw_ctx *ctx, rw_archive **out, const char *path)

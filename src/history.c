@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "regwatch/dates.h"
+#include "history_db.h"
 #include "regwatch/history.h"
 #include "regwatch/notify.h"
 
@@ -12,17 +13,13 @@
 extern const char *const rw_migrations[];
 extern const size_t rw_migrations_count;
 
-struct rw_db {
-	sqlite3 *h;
-	char *path;
-};
 
-static int db_error(rw_ctx *ctx, rw_db *db, const char *what)
+int rw_sql_fail(rw_ctx *ctx, rw_db *db, const char *what)
 {
 	return rw_error(ctx, RW_EDB, "database '%s': %s: %s", db->path, what, sqlite3_errmsg(db->h));
 }
 
-static int exec(rw_ctx *ctx, rw_db *db, const char *sql)
+int rw_sql_exec(rw_ctx *ctx, rw_db *db, const char *sql)
 {
 	char *err = NULL;
 	int rc;
@@ -36,15 +33,15 @@ static int exec(rw_ctx *ctx, rw_db *db, const char *sql)
 	return 0;
 }
 
-static int prepare(rw_ctx *ctx, rw_db *db, sqlite3_stmt **st, const char *sql)
+int rw_sql_prepare(rw_ctx *ctx, rw_db *db, sqlite3_stmt **st, const char *sql)
 {
 	if (sqlite3_prepare_v2(db->h, sql, -1, st, NULL) != SQLITE_OK)
-		return db_error(ctx, db, "prepare");
+		return rw_sql_fail(ctx, db, "prepare");
 	return 0;
 }
 
 /* Binds text, or NULL for NULL and "". */
-static void bind_text(sqlite3_stmt *st, int i, const char *s)
+void rw_sql_bind_text(sqlite3_stmt *st, int i, const char *s)
 {
 	if (s == NULL || s[0] == '\0')
 		sqlite3_bind_null(st, i);
@@ -52,25 +49,25 @@ static void bind_text(sqlite3_stmt *st, int i, const char *s)
 		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
 }
 
-static const char *col_text(sqlite3_stmt *st, int i)
+const char *rw_sql_text(sqlite3_stmt *st, int i)
 {
 	const unsigned char *t = sqlite3_column_text(st, i);
 
 	return t ? (const char *)t : "";
 }
 
-static int step_done(rw_ctx *ctx, rw_db *db, sqlite3_stmt *st)
+int rw_sql_step_done(rw_ctx *ctx, rw_db *db, sqlite3_stmt *st)
 {
 	int rc = sqlite3_step(st);
 
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
-		return db_error(ctx, db, "write");
+		return rw_sql_fail(ctx, db, "write");
 	return 0;
 }
 
 /* Runs a query and appends each result row (ncols columns, as text) to out. */
-static int query_rows(rw_ctx *ctx, rw_db *db, sqlite3_stmt *st, rw_table *out)
+int rw_sql_rows(rw_ctx *ctx, rw_db *db, sqlite3_stmt *st, rw_table *out)
 {
 	const char *f[RW_ROW_MAXCOLS];
 	size_t i;
@@ -78,12 +75,12 @@ static int query_rows(rw_ctx *ctx, rw_db *db, sqlite3_stmt *st, rw_table *out)
 
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		for (i = 0; i < out->ncols; i++)
-			f[i] = col_text(st, (int)i);
+			f[i] = rw_sql_text(st, (int)i);
 		if (rw_table_add(out, f) < 0)
 			return rw_error(ctx, RW_ENOMEM, "out of memory");
 	}
 	if (rc != SQLITE_DONE)
-		return db_error(ctx, db, "query");
+		return rw_sql_fail(ctx, db, "query");
 	return 0;
 }
 
@@ -94,10 +91,10 @@ static int migrate(rw_ctx *ctx, rw_db *db)
 	size_t i;
 	int rc;
 
-	rc = exec(ctx, db, "BEGIN IMMEDIATE");
+	rc = rw_sql_exec(ctx, db, "BEGIN IMMEDIATE");
 	if (rc < 0)
 		return rc;
-	rc = prepare(ctx, db, &st, "PRAGMA user_version");
+	rc = rw_sql_prepare(ctx, db, &st, "PRAGMA user_version");
 	if (rc == 0 && sqlite3_step(st) == SQLITE_ROW)
 		version = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
@@ -105,7 +102,7 @@ static int migrate(rw_ctx *ctx, rw_db *db)
 		rc = rw_error(ctx, RW_EDB, "database '%s': schema version %ld is newer than this regwatch (%zu)",
 			      db->path, version, rw_migrations_count);
 	for (i = (size_t)version; rc == 0 && i < rw_migrations_count; i++) {
-		rc = exec(ctx, db, rw_migrations[i]);
+		rc = rw_sql_exec(ctx, db, rw_migrations[i]);
 		if (rc < 0)
 			rw_error_prefix(ctx, rc, "migration %zu", i + 1);
 	}
@@ -113,14 +110,14 @@ static int migrate(rw_ctx *ctx, rw_db *db)
 		char sql[64];
 
 		snprintf(sql, sizeof(sql), "PRAGMA user_version = %zu", rw_migrations_count);
-		rc = exec(ctx, db, sql);
+		rc = rw_sql_exec(ctx, db, sql);
 		if (rc == 0) {
 			snprintf(sql, sizeof(sql), "PRAGMA application_id = %d", RW_APPLICATION_ID);
-			rc = exec(ctx, db, sql);
+			rc = rw_sql_exec(ctx, db, sql);
 		}
 	}
 	if (rc == 0)
-		return exec(ctx, db, "COMMIT");
+		return rw_sql_exec(ctx, db, "COMMIT");
 	sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
 	return rc;
 }
@@ -140,23 +137,23 @@ int rw_db_open(rw_ctx *ctx, rw_db **out, const char *path, int mode)
 		if (mode == RW_DB_READ && sqlite3_extended_errcode(db->h) == SQLITE_CANTOPEN)
 			rc = rw_error(ctx, RW_ENOTFOUND, "no database at '%s': run 'regwatch update' first", path);
 		else
-			rc = db_error(ctx, db, "open");
+			rc = rw_sql_fail(ctx, db, "open");
 		goto out;
 	}
 	sqlite3_busy_timeout(db->h, 5000);
 	sqlite3_db_config(db->h, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
 	sqlite3_db_config(db->h, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
 	if (mode == RW_DB_WRITE) {
-		rc = exec(ctx, db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON");
+		rc = rw_sql_exec(ctx, db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON");
 		if (rc == 0)
 			rc = migrate(ctx, db);
 	} else {
-		rc = exec(ctx, db, "PRAGMA query_only=1");
+		rc = rw_sql_exec(ctx, db, "PRAGMA query_only=1");
 		if (rc == 0) {
 			sqlite3_stmt *st = NULL;
 			long version = -1;
 
-			rc = prepare(ctx, db, &st, "PRAGMA user_version");
+			rc = rw_sql_prepare(ctx, db, &st, "PRAGMA user_version");
 			if (rc == 0 && sqlite3_step(st) == SQLITE_ROW)
 				version = sqlite3_column_int64(st, 0);
 			sqlite3_finalize(st);
@@ -189,12 +186,12 @@ int rw_db_has_commit(rw_ctx *ctx, rw_db *db, const char *oid, int *has)
 	sqlite3_stmt *st = NULL;
 	int rc;
 
-	rc = prepare(ctx, db, &st, "SELECT 1 FROM runs WHERE commit_oid = ?1");
+	rc = rw_sql_prepare(ctx, db, &st, "SELECT 1 FROM runs WHERE commit_oid = ?1");
 	if (rc == 0) {
-		bind_text(st, 1, oid);
+		rw_sql_bind_text(st, 1, oid);
 		rc = sqlite3_step(st);
 		*has = rc == SQLITE_ROW;
-		rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : db_error(ctx, db, "query");
+		rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : rw_sql_fail(ctx, db, "query");
 	}
 	sqlite3_finalize(st);
 	return rc;
@@ -207,21 +204,21 @@ int rw_db_validators(rw_ctx *ctx, rw_db *db, const char *name, char **etag, char
 
 	*etag = NULL;
 	*last_modified = NULL;
-	rc = prepare(ctx, db, &st, "SELECT etag, last_modified FROM sources WHERE name = ?1");
+	rc = rw_sql_prepare(ctx, db, &st, "SELECT etag, last_modified FROM sources WHERE name = ?1");
 	if (rc == 0) {
-		bind_text(st, 1, name);
+		rw_sql_bind_text(st, 1, name);
 		if (sqlite3_step(st) == SQLITE_ROW) {
 			if (sqlite3_column_type(st, 0) != SQLITE_NULL)
-				*etag = rw_strdup(col_text(st, 0));
+				*etag = rw_strdup(rw_sql_text(st, 0));
 			if (sqlite3_column_type(st, 1) != SQLITE_NULL)
-				*last_modified = rw_strdup(col_text(st, 1));
+				*last_modified = rw_strdup(rw_sql_text(st, 1));
 		}
 	}
 	sqlite3_finalize(st);
 	return rc;
 }
 
-static int rollback(rw_db *db, int rc)
+int rw_sql_rollback(rw_db *db, int rc)
 {
 	if (!sqlite3_get_autocommit(db->h))
 		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
@@ -248,20 +245,20 @@ int rw_db_record_attempts(rw_ctx *ctx, rw_db *db, const rw_attempt *a, size_t n,
 	int rc;
 
 	rw_instant_format(now, when);
-	rc = exec(ctx, db, "BEGIN IMMEDIATE");
+	rc = rw_sql_exec(ctx, db, "BEGIN IMMEDIATE");
 	if (rc < 0)
 		return rc;
-	rc = prepare(ctx, db, &st, sql);
+	rc = rw_sql_prepare(ctx, db, &st, sql);
 	for (i = 0; i < n && rc == 0; i++) {
 		int ok = strcmp(a[i].outcome, "new") == 0 || strcmp(a[i].outcome, "unchanged") == 0;
 		const char *health = ok ? "ok" : strcmp(a[i].outcome, "quarantined") == 0 ? "quarantined" : "failing";
 
-		bind_text(st, 1, a[i].name);
-		bind_text(st, 2, a[i].url);
-		bind_text(st, 3, a[i].format);
-		bind_text(st, 4, a[i].etag);
-		bind_text(st, 5, a[i].last_modified);
-		bind_text(st, 6, when);
+		rw_sql_bind_text(st, 1, a[i].name);
+		rw_sql_bind_text(st, 2, a[i].url);
+		rw_sql_bind_text(st, 3, a[i].format);
+		rw_sql_bind_text(st, 4, a[i].etag);
+		rw_sql_bind_text(st, 5, a[i].last_modified);
+		rw_sql_bind_text(st, 6, when);
 		sqlite3_bind_int(st, 7, ok);
 		sqlite3_bind_int(st, 8, a[i].changed);
 		if (a[i].http_status > 0)
@@ -272,16 +269,16 @@ int rw_db_record_attempts(rw_ctx *ctx, rw_db *db, const rw_attempt *a, size_t n,
 			sqlite3_bind_int64(st, 10, a[i].records);
 		else
 			sqlite3_bind_null(st, 10);
-		bind_text(st, 11, health);
-		bind_text(st, 12, a[i].reason);
+		rw_sql_bind_text(st, 11, health);
+		rw_sql_bind_text(st, 12, a[i].reason);
 		sqlite3_bind_int64(st, 13, a[i].max_age_days);
-		rc = step_done(ctx, db, st);
+		rc = rw_sql_step_done(ctx, db, st);
 		sqlite3_clear_bindings(st);
 	}
 	sqlite3_finalize(st);
 	if (rc == 0)
-		rc = exec(ctx, db, "COMMIT");
-	return rc < 0 ? rollback(db, rc) : 0;
+		rc = rw_sql_exec(ctx, db, "COMMIT");
+	return rc < 0 ? rw_sql_rollback(db, rc) : 0;
 }
 
 /* The current (not superseded) intervals, sorted like the state, with the row id last. */
@@ -292,10 +289,10 @@ static int current_intervals(rw_ctx *ctx, rw_db *db, rw_table *out)
 		" coalesce(until, ''), coalesce(evidence, ''), coalesce(note, ''), id FROM intervals"
 		" WHERE superseded_run IS NULL";
 	sqlite3_stmt *st = NULL;
-	int rc = prepare(ctx, db, &st, sql);
+	int rc = rw_sql_prepare(ctx, db, &st, sql);
 
 	if (rc == 0)
-		rc = query_rows(ctx, db, st, out);
+		rc = rw_sql_rows(ctx, db, st, out);
 	sqlite3_finalize(st);
 	if (rc == 0)
 		rw_table_sort(out);
@@ -315,17 +312,17 @@ static int add_change(rw_ctx *ctx, rw_db *db, sqlite3_stmt *st, long run, const 
 	else
 		effective = NULL;
 	sqlite3_bind_int64(st, 1, run);
-	bind_text(st, 2, kind);
-	bind_text(st, 3, r->f[RW_L_VENDOR]);
-	bind_text(st, 4, r->f[RW_L_ENTITY]);
-	bind_text(st, 5, r->f[RW_L_REGIME]);
-	bind_text(st, 6, from ? from->f[RW_L_STATUS] : NULL);
-	bind_text(st, 7, to && strcmp(kind, "ended") != 0 ? to->f[RW_L_STATUS] : NULL);
-	bind_text(st, 8, effective);
-	bind_text(st, 9, r->f[RW_L_SOURCE]);
-	bind_text(st, 10, r->f[RW_L_EVIDENCE]);
-	bind_text(st, 11, r->f[RW_L_NOTE]);
-	return step_done(ctx, db, st);
+	rw_sql_bind_text(st, 2, kind);
+	rw_sql_bind_text(st, 3, r->f[RW_L_VENDOR]);
+	rw_sql_bind_text(st, 4, r->f[RW_L_ENTITY]);
+	rw_sql_bind_text(st, 5, r->f[RW_L_REGIME]);
+	rw_sql_bind_text(st, 6, from ? from->f[RW_L_STATUS] : NULL);
+	rw_sql_bind_text(st, 7, to && strcmp(kind, "ended") != 0 ? to->f[RW_L_STATUS] : NULL);
+	rw_sql_bind_text(st, 8, effective);
+	rw_sql_bind_text(st, 9, r->f[RW_L_SOURCE]);
+	rw_sql_bind_text(st, 10, r->f[RW_L_EVIDENCE]);
+	rw_sql_bind_text(st, 11, r->f[RW_L_NOTE]);
+	return rw_sql_step_done(ctx, db, st);
 }
 
 static int key_cmp(const rw_row *a, const rw_row *b)
@@ -347,7 +344,7 @@ static int record_interval_changes(rw_ctx *ctx, rw_db *db, long run, const rw_ta
 		" source, evidence, title) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
 	sqlite3_stmt *st = NULL;
 	size_t i = 0, j = 0;
-	int rc = prepare(ctx, db, &st, sql);
+	int rc = rw_sql_prepare(ctx, db, &st, sql);
 
 	while (rc == 0 && (i < gone->n || j < came->n)) {
 		const rw_row *g = i < gone->n ? &gone->v[i] : NULL;
@@ -387,9 +384,9 @@ static int apply_intervals(rw_ctx *ctx, rw_db *db, long run, const rw_table *lin
 	rw_table_init(&came, RW_L_NCOLS);
 	rc = current_intervals(ctx, db, &cur);
 	if (rc == 0)
-		rc = prepare(ctx, db, &ins, ins_sql);
+		rc = rw_sql_prepare(ctx, db, &ins, ins_sql);
 	if (rc == 0)
-		rc = prepare(ctx, db, &sup, "UPDATE intervals SET superseded_run = ?1 WHERE id = ?2");
+		rc = rw_sql_prepare(ctx, db, &sup, "UPDATE intervals SET superseded_run = ?1 WHERE id = ?2");
 	/* Both tables are sorted on all columns: walk them together. */
 	while (rc == 0 && (i < cur.n || j < lines->n)) {
 		const rw_row *c = i < cur.n ? &cur.v[i] : NULL;
@@ -408,15 +405,15 @@ static int apply_intervals(rw_ctx *ctx, rw_db *db, long run, const rw_table *lin
 		} else if (cmp < 0) {
 			sqlite3_bind_int64(sup, 1, run);
 			sqlite3_bind_int64(sup, 2, strtol(c->f[RW_L_NCOLS], NULL, 10));
-			rc = step_done(ctx, db, sup);
+			rc = rw_sql_step_done(ctx, db, sup);
 			if (rc == 0 && rw_table_add_row(&gone, c) < 0)
 				rc = rw_error(ctx, RW_ENOMEM, "out of memory");
 			i++;
 		} else {
 			for (k = 0; k < RW_L_NCOLS; k++)
-				bind_text(ins, (int)k + 1, l->f[k]);
+				rw_sql_bind_text(ins, (int)k + 1, l->f[k]);
 			sqlite3_bind_int64(ins, RW_L_NCOLS + 1, run);
-			rc = step_done(ctx, db, ins);
+			rc = rw_sql_step_done(ctx, db, ins);
 			if (rc == 0 && rw_table_add_row(&came, l) < 0)
 				rc = rw_error(ctx, RW_ENOMEM, "out of memory");
 			j++;
@@ -444,28 +441,28 @@ static int apply_announcements(rw_ctx *ctx, rw_db *db, long run, const rw_table 
 	size_t i;
 	int rc;
 
-	rc = prepare(ctx, db, &ins, ins_sql);
+	rc = rw_sql_prepare(ctx, db, &ins, ins_sql);
 	if (rc == 0)
-		rc = prepare(ctx, db, &chg, chg_sql);
+		rc = rw_sql_prepare(ctx, db, &chg, chg_sql);
 	for (i = 0; i < anns->n && rc == 0; i++) {
 		char *const *f = anns->v[i].f;
 
-		bind_text(ins, 1, f[RW_A_SOURCE]);
-		bind_text(ins, 2, f[RW_A_VENDOR]);
-		bind_text(ins, 3, f[RW_A_DATE]);
-		bind_text(ins, 4, f[RW_A_TITLE]);
-		bind_text(ins, 5, f[RW_A_URL]);
+		rw_sql_bind_text(ins, 1, f[RW_A_SOURCE]);
+		rw_sql_bind_text(ins, 2, f[RW_A_VENDOR]);
+		rw_sql_bind_text(ins, 3, f[RW_A_DATE]);
+		rw_sql_bind_text(ins, 4, f[RW_A_TITLE]);
+		rw_sql_bind_text(ins, 5, f[RW_A_URL]);
 		sqlite3_bind_int64(ins, 6, run);
-		rc = step_done(ctx, db, ins);
+		rc = rw_sql_step_done(ctx, db, ins);
 		if (rc < 0 || sqlite3_changes(db->h) == 0)
 			continue;
 		sqlite3_bind_int64(chg, 1, run);
-		bind_text(chg, 2, f[RW_A_VENDOR]);
-		bind_text(chg, 3, f[RW_A_DATE]);
-		bind_text(chg, 4, f[RW_A_SOURCE]);
-		bind_text(chg, 5, f[RW_A_URL]);
-		bind_text(chg, 6, f[RW_A_TITLE]);
-		rc = step_done(ctx, db, chg);
+		rw_sql_bind_text(chg, 2, f[RW_A_VENDOR]);
+		rw_sql_bind_text(chg, 3, f[RW_A_DATE]);
+		rw_sql_bind_text(chg, 4, f[RW_A_SOURCE]);
+		rw_sql_bind_text(chg, 5, f[RW_A_URL]);
+		rw_sql_bind_text(chg, 6, f[RW_A_TITLE]);
+		rc = rw_sql_step_done(ctx, db, chg);
 	}
 	sqlite3_finalize(ins);
 	sqlite3_finalize(chg);
@@ -482,14 +479,14 @@ static int json_array(rw_ctx *ctx, rw_db *db, const rw_strvec *sv, char **out)
 	*out = rw_strdup("[]");
 	if (*out == NULL)
 		return rw_error(ctx, RW_ENOMEM, "out of memory");
-	rc = prepare(ctx, db, &st, "SELECT json_insert(?1, '$[#]', ?2)");
+	rc = rw_sql_prepare(ctx, db, &st, "SELECT json_insert(?1, '$[#]', ?2)");
 	for (i = 0; i < sv->n && rc == 0; i++) {
-		bind_text(st, 1, *out);
+		rw_sql_bind_text(st, 1, *out);
 		sqlite3_bind_text(st, 2, sv->v[i], -1, SQLITE_STATIC);
 		if (sqlite3_step(st) != SQLITE_ROW)
-			rc = db_error(ctx, db, "json");
+			rc = rw_sql_fail(ctx, db, "json");
 		else
-			rw_str_replace(out, rw_strdup(col_text(st, 0)));
+			rw_str_replace(out, rw_strdup(rw_sql_text(st, 0)));
 		sqlite3_reset(st);
 	}
 	sqlite3_finalize(st);
@@ -502,11 +499,11 @@ static int apply_dictionary(rw_ctx *ctx, rw_db *db, const rw_dict *dict, const r
 	size_t i;
 	int rc;
 
-	rc = exec(ctx, db, "DELETE FROM vendors; DELETE FROM regimes");
+	rc = rw_sql_exec(ctx, db, "DELETE FROM vendors; DELETE FROM regimes");
 	if (rc == 0)
-		rc = prepare(ctx, db, &v, "INSERT INTO vendors(id, name, parent, aliases, brands) VALUES (?1, ?2, ?3, ?4, ?5)");
+		rc = rw_sql_prepare(ctx, db, &v, "INSERT INTO vendors(id, name, parent, aliases, brands) VALUES (?1, ?2, ?3, ?4, ?5)");
 	if (rc == 0)
-		rc = prepare(ctx, db, &r,
+		rc = rw_sql_prepare(ctx, db, &r,
 			     "INSERT INTO regimes(id, jurisdiction, title, instrument, evidence, covers_affiliates)"
 			     " VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
 	for (i = 0; dict && i < dict->n && rc == 0; i++) {
@@ -524,12 +521,12 @@ static int apply_dictionary(rw_ctx *ctx, rw_db *db, const rw_dict *dict, const r
 		if (rc == 0)
 			rc = json_array(ctx, db, &d->brands, &brands);
 		if (rc == 0) {
-			bind_text(v, 1, d->id);
-			bind_text(v, 2, d->name);
-			bind_text(v, 3, d->parent);
-			bind_text(v, 4, aliases);
-			bind_text(v, 5, brands);
-			rc = step_done(ctx, db, v);
+			rw_sql_bind_text(v, 1, d->id);
+			rw_sql_bind_text(v, 2, d->name);
+			rw_sql_bind_text(v, 3, d->parent);
+			rw_sql_bind_text(v, 4, aliases);
+			rw_sql_bind_text(v, 5, brands);
+			rc = rw_sql_step_done(ctx, db, v);
 		}
 		free(aliases);
 		free(brands);
@@ -538,13 +535,13 @@ static int apply_dictionary(rw_ctx *ctx, rw_db *db, const rw_dict *dict, const r
 	for (i = 0; regimes && i < regimes->nregimes && rc == 0; i++) {
 		const rw_regime *g = &regimes->regimes[i];
 
-		bind_text(r, 1, g->id);
-		bind_text(r, 2, g->jurisdiction);
-		bind_text(r, 3, g->title);
-		bind_text(r, 4, g->instrument);
-		bind_text(r, 5, g->evidence);
+		rw_sql_bind_text(r, 1, g->id);
+		rw_sql_bind_text(r, 2, g->jurisdiction);
+		rw_sql_bind_text(r, 3, g->title);
+		rw_sql_bind_text(r, 4, g->instrument);
+		rw_sql_bind_text(r, 5, g->evidence);
 		sqlite3_bind_int(r, 6, g->covers_affiliates);
-		rc = step_done(ctx, db, r);
+		rc = rw_sql_step_done(ctx, db, r);
 	}
 	sqlite3_finalize(v);
 	sqlite3_finalize(r);
@@ -555,18 +552,18 @@ static int apply_dictionary(rw_ctx *ctx, rw_db *db, const rw_dict *dict, const r
 static int tx_begin(rw_ctx *ctx, rw_db *db, int *nested)
 {
 	*nested = !sqlite3_get_autocommit(db->h);
-	return exec(ctx, db, *nested ? "SAVEPOINT rw_apply" : "BEGIN IMMEDIATE");
+	return rw_sql_exec(ctx, db, *nested ? "SAVEPOINT rw_apply" : "BEGIN IMMEDIATE");
 }
 
 static int tx_end(rw_ctx *ctx, rw_db *db, int nested, int rc)
 {
 	if (rc == 0)
-		rc = exec(ctx, db, nested ? "RELEASE rw_apply" : "COMMIT");
+		rc = rw_sql_exec(ctx, db, nested ? "RELEASE rw_apply" : "COMMIT");
 	if (rc < 0 && nested) {
 		sqlite3_exec(db->h, "ROLLBACK TO rw_apply; RELEASE rw_apply", NULL, NULL, NULL);
 		return rc;
 	}
-	return rc < 0 ? rollback(db, rc) : 0;
+	return rc < 0 ? rw_sql_rollback(db, rc) : 0;
 }
 
 int rw_db_apply(rw_ctx *ctx, rw_db *db, const rw_apply *a, long *run)
@@ -582,26 +579,26 @@ int rw_db_apply(rw_ctx *ctx, rw_db *db, const rw_apply *a, long *run)
 		return rc;
 	rc = rw_db_has_commit(ctx, db, a->oid, &has);
 	if (rc == 0 && has) {
-		rc = prepare(ctx, db, &st, "SELECT id FROM runs WHERE commit_oid = ?1");
-		bind_text(st, 1, a->oid);
+		rc = rw_sql_prepare(ctx, db, &st, "SELECT id FROM runs WHERE commit_oid = ?1");
+		rw_sql_bind_text(st, 1, a->oid);
 		if (rc == 0 && sqlite3_step(st) == SQLITE_ROW)
 			*run = sqlite3_column_int64(st, 0);
 		sqlite3_finalize(st);
 		return tx_end(ctx, db, nested, rc);
 	}
 	if (rc == 0)
-		rc = prepare(ctx, db, &st,
+		rc = rw_sql_prepare(ctx, db, &st,
 			     "INSERT INTO runs(id, commit_oid, recorded_at, applied_at, message) VALUES (?5, ?1, ?2, ?3, ?4)");
 	if (rc == 0) {
-		bind_text(st, 1, a->oid);
-		bind_text(st, 2, recorded);
-		bind_text(st, 3, applied);
+		rw_sql_bind_text(st, 1, a->oid);
+		rw_sql_bind_text(st, 2, recorded);
+		rw_sql_bind_text(st, 3, applied);
 		sqlite3_bind_text(st, 4, a->message ? a->message : "", -1, SQLITE_TRANSIENT);
 		if (a->run_id > 0)
 			sqlite3_bind_int64(st, 5, a->run_id);
 		else
 			sqlite3_bind_null(st, 5);
-		rc = step_done(ctx, db, st);
+		rc = rw_sql_step_done(ctx, db, st);
 		*run = sqlite3_last_insert_rowid(db->h);
 	}
 	sqlite3_finalize(st);
@@ -620,20 +617,20 @@ int rw_db_apply(rw_ctx *ctx, rw_db *db, const rw_apply *a, long *run)
 
 int rw_db_rebuild_begin(rw_ctx *ctx, rw_db *db)
 {
-	int rc = exec(ctx, db, "BEGIN IMMEDIATE");
+	int rc = rw_sql_exec(ctx, db, "BEGIN IMMEDIATE");
 
 	/* Runs keep their numbers, so rows elsewhere that name a run stay valid at COMMIT. */
 	if (rc == 0)
-		rc = exec(ctx, db, "PRAGMA defer_foreign_keys = ON; DELETE FROM changes; DELETE FROM announcements;"
+		rc = rw_sql_exec(ctx, db, "PRAGMA defer_foreign_keys = ON; DELETE FROM changes; DELETE FROM announcements;"
 				   " DELETE FROM intervals; DELETE FROM runs");
-	return rc < 0 ? rollback(db, rc) : 0;
+	return rc < 0 ? rw_sql_rollback(db, rc) : 0;
 }
 
 int rw_db_rebuild_end(rw_ctx *ctx, rw_db *db, int rc)
 {
 	if (rc == 0)
-		rc = exec(ctx, db, "COMMIT");
-	return rc < 0 ? rollback(db, rc) : 0;
+		rc = rw_sql_exec(ctx, db, "COMMIT");
+	return rc < 0 ? rw_sql_rollback(db, rc) : 0;
 }
 
 /* Levenshtein distance, bounded to short ids. */
@@ -673,17 +670,17 @@ static int unknown_vendor(rw_ctx *ctx, rw_db *db, const char *id)
 	size_t best = 4;
 	int rc;
 
-	rc = prepare(ctx, db, &st, "SELECT id FROM vendors ORDER BY id");
+	rc = rw_sql_prepare(ctx, db, &st, "SELECT id FROM vendors ORDER BY id");
 	/* Two passes over the few ids: find the best distance, then list every id at it. */
 	while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
-		size_t d = edit_distance(id, col_text(st, 0));
+		size_t d = edit_distance(id, rw_sql_text(st, 0));
 
 		if (d < best)
 			best = d;
 	}
 	sqlite3_reset(st);
 	while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
-		const char *cand = col_text(st, 0);
+		const char *cand = rw_sql_text(st, 0);
 
 		if (edit_distance(id, cand) == best || (strlen(id) >= 3 && strncmp(cand, id, strlen(id)) == 0))
 			rw_buf_printf(&near, "%s'%s'", near.len ? ", " : "", cand);
@@ -704,15 +701,15 @@ int rw_db_vendor(rw_ctx *ctx, rw_db *db, const char *id, char **name, char **par
 	sqlite3_stmt *st = NULL;
 	int rc, found = 0;
 
-	rc = prepare(ctx, db, &st, "SELECT name, parent FROM vendors WHERE id = ?1");
+	rc = rw_sql_prepare(ctx, db, &st, "SELECT name, parent FROM vendors WHERE id = ?1");
 	if (rc == 0) {
-		bind_text(st, 1, id);
+		rw_sql_bind_text(st, 1, id);
 		if (sqlite3_step(st) == SQLITE_ROW) {
 			found = 1;
 			if (name)
-				*name = rw_strdup(col_text(st, 0));
+				*name = rw_strdup(rw_sql_text(st, 0));
 			if (parent)
-				*parent = sqlite3_column_type(st, 1) == SQLITE_NULL ? NULL : rw_strdup(col_text(st, 1));
+				*parent = sqlite3_column_type(st, 1) == SQLITE_NULL ? NULL : rw_strdup(rw_sql_text(st, 1));
 		}
 	}
 	sqlite3_finalize(st);
@@ -835,15 +832,15 @@ int rw_db_status(rw_ctx *ctx, rw_db *db, const char *vendor, const char *on, tim
 	rw_instant_format(known == (time_t)-1 ? (time_t)253402300799 : known, known_s);
 	rc = rw_db_vendor(ctx, db, vendor, NULL, &parent);
 	if (rc == 0)
-		rc = prepare(ctx, db, &st, sql);
+		rc = rw_sql_prepare(ctx, db, &st, sql);
 	cur = rc == 0 ? rw_strdup(vendor) : NULL;
 	/* The vendor itself, then each ancestor for regimes that cover affiliates. */
 	while (rc == 0 && cur != NULL && depth < 16) {
-		bind_text(st, 1, cur);
-		bind_text(st, 2, depth ? cur : NULL);
-		bind_text(st, 3, on);
-		bind_text(st, 4, known_s);
-		rc = query_rows(ctx, db, st, &all);
+		rw_sql_bind_text(st, 1, cur);
+		rw_sql_bind_text(st, 2, depth ? cur : NULL);
+		rw_sql_bind_text(st, 3, on);
+		rw_sql_bind_text(st, 4, known_s);
+		rc = rw_sql_rows(ctx, db, st, &all);
 		sqlite3_reset(st);
 		rw_str_replace(&cur, parent);
 		parent = NULL;
@@ -878,20 +875,20 @@ int rw_db_history(rw_ctx *ctx, rw_db *db, const char *vendor, const char *regime
 
 	rc = rw_db_vendor(ctx, db, vendor, NULL, NULL);
 	if (rc == 0)
-		rc = prepare(ctx, db, &st, sql);
+		rc = rw_sql_prepare(ctx, db, &st, sql);
 	if (rc == 0) {
-		bind_text(st, 1, vendor);
-		bind_text(st, 2, NULL);
-		bind_text(st, 3, regime);
-		rc = query_rows(ctx, db, st, intervals);
+		rw_sql_bind_text(st, 1, vendor);
+		rw_sql_bind_text(st, 2, NULL);
+		rw_sql_bind_text(st, 3, regime);
+		rc = rw_sql_rows(ctx, db, st, intervals);
 	}
 	sqlite3_finalize(st);
 	st = NULL;
 	if (rc == 0)
-		rc = prepare(ctx, db, &st, ann_sql);
+		rc = rw_sql_prepare(ctx, db, &st, ann_sql);
 	if (rc == 0) {
-		bind_text(st, 1, vendor);
-		rc = query_rows(ctx, db, st, anns);
+		rw_sql_bind_text(st, 1, vendor);
+		rc = rw_sql_rows(ctx, db, st, anns);
 	}
 	sqlite3_finalize(st);
 	return rc;
@@ -902,18 +899,18 @@ int rw_db_vendors(rw_ctx *ctx, rw_db *db, rw_table *vendors, rw_table *unmatched
 	sqlite3_stmt *st = NULL;
 	int rc;
 
-	rc = prepare(ctx, db, &st, "SELECT id, name, coalesce(parent, ''), aliases, brands FROM vendors ORDER BY id");
+	rc = rw_sql_prepare(ctx, db, &st, "SELECT id, name, coalesce(parent, ''), aliases, brands FROM vendors ORDER BY id");
 	if (rc == 0)
-		rc = query_rows(ctx, db, st, vendors);
+		rc = rw_sql_rows(ctx, db, st, vendors);
 	sqlite3_finalize(st);
 	st = NULL;
 	if (rc == 0)
-		rc = prepare(ctx, db, &st,
+		rc = rw_sql_prepare(ctx, db, &st,
 			     "SELECT entity, source, regime, coalesce(since, '') FROM intervals"
 			     " WHERE vendor IS NULL AND superseded_run IS NULL AND until IS NULL"
 			     " ORDER BY since, entity");
 	if (rc == 0)
-		rc = query_rows(ctx, db, st, unmatched);
+		rc = rw_sql_rows(ctx, db, st, unmatched);
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -934,10 +931,10 @@ int rw_db_sources(rw_ctx *ctx, rw_db *db, time_t now, rw_table *out)
 	int rc;
 
 	rw_instant_format(now, when);
-	rc = prepare(ctx, db, &st, sql);
+	rc = rw_sql_prepare(ctx, db, &st, sql);
 	if (rc == 0) {
-		bind_text(st, 1, when);
-		rc = query_rows(ctx, db, st, out);
+		rw_sql_bind_text(st, 1, when);
+		rc = rw_sql_rows(ctx, db, st, out);
 	}
 	sqlite3_finalize(st);
 	return rc;
@@ -951,7 +948,7 @@ int rw_db_counts(rw_ctx *ctx, rw_db *db, long counts[4])
 	sqlite3_stmt *st = NULL;
 	int rc, i;
 
-	rc = prepare(ctx, db, &st, sql);
+	rc = rw_sql_prepare(ctx, db, &st, sql);
 	if (rc == 0 && sqlite3_step(st) == SQLITE_ROW)
 		for (i = 0; i < 4; i++)
 			counts[i] = sqlite3_column_int64(st, i);
@@ -981,13 +978,13 @@ int rw_db_quick_check(rw_ctx *ctx, rw_db *db)
 	sqlite3_stmt *st = NULL;
 	int rc, step;
 
-	rc = prepare(ctx, db, &st, "PRAGMA quick_check(1)");
+	rc = rw_sql_prepare(ctx, db, &st, "PRAGMA quick_check(1)");
 	if (rc == 0) {
 		step = sqlite3_step(st);
 		if (step != SQLITE_ROW)
-			rc = db_error(ctx, db, "quick_check");
-		else if (strcmp(col_text(st, 0), "ok") != 0)
-			rc = rw_error(ctx, RW_EDB, "database '%s': quick_check: %s", db->path, col_text(st, 0));
+			rc = rw_sql_fail(ctx, db, "quick_check");
+		else if (strcmp(rw_sql_text(st, 0), "ok") != 0)
+			rc = rw_error(ctx, RW_EDB, "database '%s': quick_check: %s", db->path, rw_sql_text(st, 0));
 	}
 	sqlite3_finalize(st);
 	return rc;

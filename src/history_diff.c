@@ -5,46 +5,9 @@
 #include <string.h>
 
 #include "regwatch/diff.h"
+#include "history_db.h"
 #include "regwatch/history.h"
 
-/* The connection, as history.c lays it out. */
-struct rw_db {
-	sqlite3 *h;
-	char *path;
-};
-
-static int db_error(rw_ctx *ctx, rw_db *db, const char *what)
-{
-	return rw_error(ctx, RW_EDB, "database '%s': %s: %s", db->path, what, sqlite3_errmsg(db->h));
-}
-
-static int prepare(rw_ctx *ctx, rw_db *db, sqlite3_stmt **st, const char *sql)
-{
-	if (sqlite3_prepare_v2(db->h, sql, -1, st, NULL) != SQLITE_OK)
-		return db_error(ctx, db, "prepare");
-	return 0;
-}
-
-/* Runs st and appends each result row (out->ncols columns, as text; NULL as "") to out. */
-static int rows(rw_ctx *ctx, rw_db *db, sqlite3_stmt *st, rw_table *out)
-{
-	const char *f[RW_ROW_MAXCOLS];
-	size_t i;
-	int rc;
-
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		for (i = 0; i < out->ncols; i++) {
-			const unsigned char *t = sqlite3_column_text(st, (int)i);
-
-			f[i] = t ? (const char *)t : "";
-		}
-		if (rw_table_add(out, f) < 0)
-			return rw_error(ctx, RW_ENOMEM, "out of memory");
-	}
-	if (rc != SQLITE_DONE)
-		return db_error(ctx, db, "query");
-	return 0;
-}
 
 /* Runs a query of one row (id, recorded_at) into out; *found tells whether there was one. */
 static int point_query(rw_ctx *ctx, rw_db *db, sqlite3_stmt *st, rw_point *out, int *found)
@@ -61,7 +24,7 @@ static int point_query(rw_ctx *ctx, rw_db *db, sqlite3_stmt *st, rw_point *out, 
 		return 0;
 	}
 	if (rc != SQLITE_DONE)
-		return db_error(ctx, db, "query");
+		return rw_sql_fail(ctx, db, "query");
 	return 0;
 }
 
@@ -79,7 +42,7 @@ int rw_db_run_point(rw_ctx *ctx, rw_db *db, long run, rw_point *out)
 	point_zero(out);
 	if (run == 0)
 		return 0;
-	rc = prepare(ctx, db, &st, "SELECT id, recorded_at FROM runs WHERE id = ?1");
+	rc = rw_sql_prepare(ctx, db, &st, "SELECT id, recorded_at FROM runs WHERE id = ?1");
 	if (rc == 0) {
 		sqlite3_bind_int64(st, 1, run);
 		rc = point_query(ctx, db, st, out, &found);
@@ -103,7 +66,7 @@ int rw_db_point_at(rw_ctx *ctx, rw_db *db, time_t t, rw_point *out)
 
 	point_zero(out);
 	rw_instant_format(t, when);
-	rc = prepare(ctx, db, &st, "SELECT id, recorded_at FROM runs WHERE recorded_at <= ?1 ORDER BY id DESC LIMIT 1");
+	rc = rw_sql_prepare(ctx, db, &st, "SELECT id, recorded_at FROM runs WHERE recorded_at <= ?1 ORDER BY id DESC LIMIT 1");
 	if (rc == 0) {
 		sqlite3_bind_text(st, 1, when, -1, SQLITE_TRANSIENT);
 		rc = point_query(ctx, db, st, out, &found);
@@ -118,7 +81,7 @@ int rw_db_last_point(rw_ctx *ctx, rw_db *db, rw_point *out)
 	int rc, found = 0;
 
 	point_zero(out);
-	rc = prepare(ctx, db, &st, "SELECT id, recorded_at FROM runs ORDER BY id DESC LIMIT 1");
+	rc = rw_sql_prepare(ctx, db, &st, "SELECT id, recorded_at FROM runs ORDER BY id DESC LIMIT 1");
 	if (rc == 0)
 		rc = point_query(ctx, db, st, out, &found);
 	sqlite3_finalize(st);
@@ -145,11 +108,11 @@ int rw_db_changes(rw_ctx *ctx, rw_db *db, long since, long until, rw_table *out)
 
 	if (out->ncols != RW_C_NCOLS)
 		return rw_error(ctx, RW_ERR, "changes: table of %zu columns, expected %d", out->ncols, RW_C_NCOLS);
-	rc = prepare(ctx, db, &st, sql);
+	rc = rw_sql_prepare(ctx, db, &st, sql);
 	if (rc == 0) {
 		sqlite3_bind_int64(st, 1, since);
 		sqlite3_bind_int64(st, 2, until);
-		rc = rows(ctx, db, st, out);
+		rc = rw_sql_rows(ctx, db, st, out);
 	}
 	sqlite3_finalize(st);
 	return rc;
@@ -167,9 +130,9 @@ int rw_db_baseline_notes(rw_ctx *ctx, rw_db *db, rw_table *out)
 	if (out->ncols != RW_BN_NCOLS)
 		return rw_error(ctx, RW_ERR, "baseline notes: table of %zu columns, expected %d", out->ncols,
 				RW_BN_NCOLS);
-	rc = prepare(ctx, db, &st, sql);
+	rc = rw_sql_prepare(ctx, db, &st, sql);
 	if (rc == 0)
-		rc = rows(ctx, db, st, out);
+		rc = rw_sql_rows(ctx, db, st, out);
 	sqlite3_finalize(st);
 	return rc;
 }

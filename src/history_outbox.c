@@ -9,93 +9,15 @@
 #include <string.h>
 
 #include "regwatch/dates.h"
+#include "history_db.h"
 #include "regwatch/history.h"
 #include "regwatch/inventory.h"
 #include "regwatch/json.h"
 #include "regwatch/members.h"
 #include "regwatch/notify.h"
 
-/* The connection, as history.c lays it out. */
-struct rw_db {
-	sqlite3 *h;
-	char *path;
-};
 
 #define MSG_MAX ((size_t)8 << 20) /* largest message text or document composed */
-
-static int db_error(rw_ctx *ctx, rw_db *db, const char *what)
-{
-	return rw_error(ctx, RW_EDB, "database '%s': %s: %s", db->path, what, sqlite3_errmsg(db->h));
-}
-
-static int prepare(rw_ctx *ctx, rw_db *db, sqlite3_stmt **st, const char *sql)
-{
-	if (sqlite3_prepare_v2(db->h, sql, -1, st, NULL) != SQLITE_OK)
-		return db_error(ctx, db, "prepare");
-	return 0;
-}
-
-static int exec(rw_ctx *ctx, rw_db *db, const char *sql)
-{
-	char *err = NULL;
-
-	if (sqlite3_exec(db->h, sql, NULL, NULL, &err) != SQLITE_OK) {
-		rw_error(ctx, RW_EDB, "database '%s': %s", db->path, err ? err : sqlite3_errmsg(db->h));
-		sqlite3_free(err);
-		return RW_EDB;
-	}
-	return 0;
-}
-
-static int rollback(rw_db *db, int rc)
-{
-	if (!sqlite3_get_autocommit(db->h))
-		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
-	return rc;
-}
-
-/* Binds text, or NULL for NULL and "". */
-static void bind_text(sqlite3_stmt *st, int i, const char *s)
-{
-	if (s == NULL || s[0] == '\0')
-		sqlite3_bind_null(st, i);
-	else
-		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
-}
-
-static const char *col_text(sqlite3_stmt *st, int i)
-{
-	const unsigned char *t = sqlite3_column_text(st, i);
-
-	return t ? (const char *)t : "";
-}
-
-static int step_done(rw_ctx *ctx, rw_db *db, sqlite3_stmt *st)
-{
-	int rc = sqlite3_step(st);
-
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return db_error(ctx, db, "write");
-	return 0;
-}
-
-static int query_rows(rw_ctx *ctx, rw_db *db, sqlite3_stmt *st, rw_table *out)
-{
-	const char *f[RW_ROW_MAXCOLS];
-	size_t i;
-	int rc;
-
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		for (i = 0; i < out->ncols; i++)
-			f[i] = col_text(st, (int)i);
-		if (rw_table_add(out, f) < 0)
-			return rw_error(ctx, RW_ENOMEM, "out of memory");
-	}
-	if (rc != SQLITE_DONE)
-		return db_error(ctx, db, "query");
-	return 0;
-}
 
 static void copy_instant(char dst[RW_INSTANT_LEN], const char *src)
 {
@@ -149,11 +71,11 @@ int rw_db_members(rw_ctx *ctx, rw_db *db, rw_members *out)
 	int rc, step = SQLITE_DONE;
 
 	memset(out, 0, sizeof(*out));
-	rc = prepare(ctx, db, &st, members_sql);
+	rc = rw_sql_prepare(ctx, db, &st, members_sql);
 	if (rc == 0)
-		rc = prepare(ctx, db, &vs, vendors_sql);
+		rc = rw_sql_prepare(ctx, db, &vs, vendors_sql);
 	if (rc == 0)
-		rc = prepare(ctx, db, &js, jur_sql);
+		rc = rw_sql_prepare(ctx, db, &js, jur_sql);
 	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
 		rw_member *m;
 
@@ -176,30 +98,30 @@ int rw_db_members(rw_ctx *ctx, rw_db *db, rw_members *out)
 		memset(m, 0, sizeof(*m));
 		ids[out->n] = sqlite3_column_int64(st, 0);
 		out->n++;
-		m->email = rw_strdup(col_text(st, 1));
+		m->email = rw_strdup(rw_sql_text(st, 1));
 		if (sqlite3_column_type(st, 2) != SQLITE_NULL)
-			m->webhook = rw_strdup(col_text(st, 2));
+			m->webhook = rw_strdup(rw_sql_text(st, 2));
 		if (sqlite3_column_type(st, 3) != SQLITE_NULL)
-			m->inventory_name = rw_strdup(col_text(st, 3));
+			m->inventory_name = rw_strdup(rw_sql_text(st, 3));
 		if (sqlite3_column_type(st, 4) != SQLITE_NULL)
-			m->inventory = rw_strdup(col_text(st, 4));
-		copy_instant(m->added_at, col_text(st, 5));
-		copy_instant(m->updated_at, col_text(st, 6));
+			m->inventory = rw_strdup(rw_sql_text(st, 4));
+		copy_instant(m->added_at, rw_sql_text(st, 5));
+		copy_instant(m->updated_at, rw_sql_text(st, 6));
 		if (m->email == NULL || (sqlite3_column_type(st, 2) != SQLITE_NULL && m->webhook == NULL) ||
 		    (sqlite3_column_type(st, 3) != SQLITE_NULL && m->inventory_name == NULL) ||
 		    (sqlite3_column_type(st, 4) != SQLITE_NULL && m->inventory == NULL))
 			rc = no_memory(ctx);
 	}
 	if (rc == 0 && step != SQLITE_DONE)
-		rc = db_error(ctx, db, "query");
+		rc = rw_sql_fail(ctx, db, "query");
 	for (i = 0; i < out->n && rc == 0; i++) {
 		sqlite3_bind_int64(vs, 1, ids[i]);
 		while (rc == 0 && sqlite3_step(vs) == SQLITE_ROW)
-			rc = rw_strvec_push(&out->v[i].vendors, col_text(vs, 0)) < 0 ? no_memory(ctx) : 0;
+			rc = rw_strvec_push(&out->v[i].vendors, rw_sql_text(vs, 0)) < 0 ? no_memory(ctx) : 0;
 		sqlite3_reset(vs);
 		sqlite3_bind_int64(js, 1, ids[i]);
 		while (rc == 0 && sqlite3_step(js) == SQLITE_ROW)
-			rc = rw_strvec_push(&out->v[i].jurisdictions, col_text(js, 0)) < 0 ? no_memory(ctx) : 0;
+			rc = rw_strvec_push(&out->v[i].jurisdictions, rw_sql_text(js, 0)) < 0 ? no_memory(ctx) : 0;
 		sqlite3_reset(js);
 	}
 	sqlite3_finalize(st);
@@ -221,12 +143,12 @@ int rw_db_member_put(rw_ctx *ctx, rw_db *db, const rw_member *m, int *replaced)
 
 	*replaced = 0;
 	rw_instant_format(ctx->now, now);
-	rc = exec(ctx, db, "BEGIN IMMEDIATE");
+	rc = rw_sql_exec(ctx, db, "BEGIN IMMEDIATE");
 	if (rc < 0)
 		return rc;
-	rc = prepare(ctx, db, &st, "SELECT id FROM members WHERE email = ?1");
+	rc = rw_sql_prepare(ctx, db, &st, "SELECT id FROM members WHERE email = ?1");
 	if (rc == 0) {
-		bind_text(st, 1, m->email);
+		rw_sql_bind_text(st, 1, m->email);
 		if (sqlite3_step(st) == SQLITE_ROW) {
 			id = sqlite3_column_int64(st, 0);
 			*replaced = 1;
@@ -235,66 +157,66 @@ int rw_db_member_put(rw_ctx *ctx, rw_db *db, const rw_member *m, int *replaced)
 		st = NULL;
 	}
 	if (rc == 0 && *replaced)
-		rc = prepare(ctx, db, &st,
+		rc = rw_sql_prepare(ctx, db, &st,
 			     "UPDATE members SET email = ?1, webhook = ?2, inventory_name = ?3, inventory = ?4,"
 			     " updated_at = ?5 WHERE id = ?6");
 	else if (rc == 0)
-		rc = prepare(ctx, db, &st,
+		rc = rw_sql_prepare(ctx, db, &st,
 			     "INSERT INTO members(email, webhook, inventory_name, inventory, added_at, updated_at)"
 			     " VALUES (?1, ?2, ?3, ?4, ?5, ?5)");
 	if (rc == 0) {
-		bind_text(st, 1, m->email);
-		bind_text(st, 2, m->webhook);
-		bind_text(st, 3, m->inventory_name);
+		rw_sql_bind_text(st, 1, m->email);
+		rw_sql_bind_text(st, 2, m->webhook);
+		rw_sql_bind_text(st, 3, m->inventory_name);
 		if (m->inventory)
 			sqlite3_bind_text(st, 4, m->inventory, -1, SQLITE_TRANSIENT);
-		bind_text(st, 5, now);
+		rw_sql_bind_text(st, 5, now);
 		if (*replaced)
 			sqlite3_bind_int64(st, 6, id);
-		rc = step_done(ctx, db, st);
+		rc = rw_sql_step_done(ctx, db, st);
 		if (!*replaced)
 			id = sqlite3_last_insert_rowid(db->h);
 	}
 	sqlite3_finalize(st);
 	st = NULL;
 	if (rc == 0 && *replaced) {
-		rc = prepare(ctx, db, &st, "DELETE FROM member_vendors WHERE member = ?1");
+		rc = rw_sql_prepare(ctx, db, &st, "DELETE FROM member_vendors WHERE member = ?1");
 		if (rc == 0) {
 			sqlite3_bind_int64(st, 1, id);
-			rc = step_done(ctx, db, st);
+			rc = rw_sql_step_done(ctx, db, st);
 		}
 		sqlite3_finalize(st);
 		st = NULL;
 		if (rc == 0)
-			rc = prepare(ctx, db, &st, "DELETE FROM member_jurisdictions WHERE member = ?1");
+			rc = rw_sql_prepare(ctx, db, &st, "DELETE FROM member_jurisdictions WHERE member = ?1");
 		if (rc == 0) {
 			sqlite3_bind_int64(st, 1, id);
-			rc = step_done(ctx, db, st);
+			rc = rw_sql_step_done(ctx, db, st);
 		}
 		sqlite3_finalize(st);
 		st = NULL;
 	}
 	if (rc == 0)
-		rc = prepare(ctx, db, &st, "INSERT OR IGNORE INTO member_vendors(member, vendor) VALUES (?1, ?2)");
+		rc = rw_sql_prepare(ctx, db, &st, "INSERT OR IGNORE INTO member_vendors(member, vendor) VALUES (?1, ?2)");
 	for (i = 0; rc == 0 && i < m->vendors.n; i++) {
 		sqlite3_bind_int64(st, 1, id);
-		bind_text(st, 2, m->vendors.v[i]);
-		rc = step_done(ctx, db, st);
+		rw_sql_bind_text(st, 2, m->vendors.v[i]);
+		rc = rw_sql_step_done(ctx, db, st);
 	}
 	sqlite3_finalize(st);
 	st = NULL;
 	if (rc == 0)
-		rc = prepare(ctx, db, &st,
+		rc = rw_sql_prepare(ctx, db, &st,
 			     "INSERT OR IGNORE INTO member_jurisdictions(member, jurisdiction) VALUES (?1, ?2)");
 	for (i = 0; rc == 0 && i < m->jurisdictions.n; i++) {
 		sqlite3_bind_int64(st, 1, id);
-		bind_text(st, 2, m->jurisdictions.v[i]);
-		rc = step_done(ctx, db, st);
+		rw_sql_bind_text(st, 2, m->jurisdictions.v[i]);
+		rc = rw_sql_step_done(ctx, db, st);
 	}
 	sqlite3_finalize(st);
 	if (rc == 0)
-		rc = exec(ctx, db, "COMMIT");
-	return rc < 0 ? rollback(db, rc) : 0;
+		rc = rw_sql_exec(ctx, db, "COMMIT");
+	return rc < 0 ? rw_sql_rollback(db, rc) : 0;
 }
 
 int rw_db_member_remove(rw_ctx *ctx, rw_db *db, const char *email, long *cancelled)
@@ -303,31 +225,31 @@ int rw_db_member_remove(rw_ctx *ctx, rw_db *db, const char *email, long *cancell
 	int rc, found = 0;
 
 	*cancelled = 0;
-	rc = exec(ctx, db, "BEGIN IMMEDIATE");
+	rc = rw_sql_exec(ctx, db, "BEGIN IMMEDIATE");
 	if (rc < 0)
 		return rc;
-	rc = prepare(ctx, db, &st,
+	rc = rw_sql_prepare(ctx, db, &st,
 		     "DELETE FROM outbox WHERE member = ?1 COLLATE NOCASE AND state IN ('pending', 'sending')");
 	if (rc == 0) {
-		bind_text(st, 1, email);
-		rc = step_done(ctx, db, st);
+		rw_sql_bind_text(st, 1, email);
+		rc = rw_sql_step_done(ctx, db, st);
 		*cancelled = sqlite3_changes(db->h);
 	}
 	sqlite3_finalize(st);
 	st = NULL;
 	if (rc == 0)
-		rc = prepare(ctx, db, &st, "DELETE FROM members WHERE email = ?1");
+		rc = rw_sql_prepare(ctx, db, &st, "DELETE FROM members WHERE email = ?1");
 	if (rc == 0) {
-		bind_text(st, 1, email);
-		rc = step_done(ctx, db, st);
+		rw_sql_bind_text(st, 1, email);
+		rc = rw_sql_step_done(ctx, db, st);
 		found = sqlite3_changes(db->h) > 0;
 	}
 	sqlite3_finalize(st);
 	if (rc == 0 && !found)
 		rc = rw_error(ctx, RW_ENOTFOUND, "no member '%s' (see 'regwatch member list')", email);
 	if (rc == 0)
-		rc = exec(ctx, db, "COMMIT");
-	return rc < 0 ? rollback(db, rc) : 0;
+		rc = rw_sql_exec(ctx, db, "COMMIT");
+	return rc < 0 ? rw_sql_rollback(db, rc) : 0;
 }
 
 /* ---- the outbox ---- */
@@ -398,27 +320,27 @@ static int outbox_rows(rw_ctx *ctx, rw_db *db, sqlite3_stmt *st, rw_outbox *out)
 		if (m == NULL)
 			return no_memory(ctx);
 		m->id = sqlite3_column_int64(st, 0);
-		m->kind = rw_strdup(col_text(st, 1));
+		m->kind = rw_strdup(rw_sql_text(st, 1));
 		m->run = sqlite3_column_int64(st, 2);
-		m->member = rw_strdup(col_text(st, 3));
-		m->channel = rw_strdup(col_text(st, 4));
-		m->destination = rw_strdup(col_text(st, 5));
-		m->msg_key = rw_strdup(col_text(st, 6));
-		m->subject = rw_strdup(col_text(st, 7));
-		m->body = rw_strdup(col_text(st, 8));
-		m->payload = rw_strdup(col_text(st, 9));
-		copy_instant(m->created_at, col_text(st, 10));
-		m->state = rw_strdup(col_text(st, 11));
+		m->member = rw_strdup(rw_sql_text(st, 3));
+		m->channel = rw_strdup(rw_sql_text(st, 4));
+		m->destination = rw_strdup(rw_sql_text(st, 5));
+		m->msg_key = rw_strdup(rw_sql_text(st, 6));
+		m->subject = rw_strdup(rw_sql_text(st, 7));
+		m->body = rw_strdup(rw_sql_text(st, 8));
+		m->payload = rw_strdup(rw_sql_text(st, 9));
+		copy_instant(m->created_at, rw_sql_text(st, 10));
+		m->state = rw_strdup(rw_sql_text(st, 11));
 		m->attempts = sqlite3_column_int64(st, 12);
-		copy_instant(m->next_attempt_at, col_text(st, 13));
-		m->last_error = rw_strdup(col_text(st, 14));
+		copy_instant(m->next_attempt_at, rw_sql_text(st, 13));
+		m->last_error = rw_strdup(rw_sql_text(st, 14));
 		m->last_code = sqlite3_column_int64(st, 15);
-		copy_instant(m->sent_at, col_text(st, 16));
+		copy_instant(m->sent_at, rw_sql_text(st, 16));
 		if (!msg_complete(m))
 			return no_memory(ctx);
 	}
 	if (rc != SQLITE_DONE)
-		return db_error(ctx, db, "query");
+		return rw_sql_fail(ctx, db, "query");
 	return 0;
 }
 
@@ -434,9 +356,9 @@ int rw_outbox_due(rw_ctx *ctx, rw_db *db, time_t now, rw_outbox *out)
 	int rc;
 
 	rw_instant_format(now, when);
-	rc = prepare(ctx, db, &st, sql);
+	rc = rw_sql_prepare(ctx, db, &st, sql);
 	if (rc == 0) {
-		bind_text(st, 1, when);
+		rw_sql_bind_text(st, 1, when);
 		rc = outbox_rows(ctx, db, st, out);
 	}
 	sqlite3_finalize(st);
@@ -449,9 +371,9 @@ int rw_outbox_list(rw_ctx *ctx, rw_db *db, const char *state, rw_outbox *out)
 	sqlite3_stmt *st = NULL;
 	int rc;
 
-	rc = prepare(ctx, db, &st, sql);
+	rc = rw_sql_prepare(ctx, db, &st, sql);
 	if (rc == 0) {
-		bind_text(st, 1, state);
+		rw_sql_bind_text(st, 1, state);
 		rc = outbox_rows(ctx, db, st, out);
 	}
 	sqlite3_finalize(st);
@@ -464,7 +386,7 @@ static int update_row(rw_ctx *ctx, rw_db *db, sqlite3_stmt *st)
 	int rc = sqlite3_step(st);
 
 	if (rc != SQLITE_DONE)
-		return db_error(ctx, db, "outbox");
+		return rw_sql_fail(ctx, db, "outbox");
 	return 0;
 }
 
@@ -481,11 +403,11 @@ int rw_outbox_claim(rw_ctx *ctx, rw_db *db, long id, time_t now, long lease_s, i
 	*claimed = 0;
 	rw_instant_format(now, when);
 	rw_instant_format(now + lease_s, lease);
-	rc = prepare(ctx, db, &st, sql);
+	rc = rw_sql_prepare(ctx, db, &st, sql);
 	if (rc == 0) {
 		sqlite3_bind_int64(st, 1, id);
-		bind_text(st, 2, when);
-		bind_text(st, 3, lease);
+		rw_sql_bind_text(st, 2, when);
+		rw_sql_bind_text(st, 3, lease);
 		rc = update_row(ctx, db, st);
 		*claimed = rc == 0 && sqlite3_changes(db->h) == 1;
 	}
@@ -503,10 +425,10 @@ int rw_outbox_sent(rw_ctx *ctx, rw_db *db, long id, time_t now, long code)
 	int rc;
 
 	rw_instant_format(now, when);
-	rc = prepare(ctx, db, &st, sql);
+	rc = rw_sql_prepare(ctx, db, &st, sql);
 	if (rc == 0) {
 		sqlite3_bind_int64(st, 1, id);
-		bind_text(st, 2, when);
+		rw_sql_bind_text(st, 2, when);
 		if (code > 0)
 			sqlite3_bind_int64(st, 3, code);
 		rc = update_row(ctx, db, st);
@@ -526,11 +448,11 @@ int rw_outbox_failed(rw_ctx *ctx, rw_db *db, long id, time_t next, const char *e
 	int rc;
 
 	rw_instant_format(next, when);
-	rc = prepare(ctx, db, &st, sql);
+	rc = rw_sql_prepare(ctx, db, &st, sql);
 	if (rc == 0) {
 		sqlite3_bind_int64(st, 1, id);
-		bind_text(st, 2, next == (time_t)-1 ? NULL : when);
-		bind_text(st, 3, error);
+		rw_sql_bind_text(st, 2, next == (time_t)-1 ? NULL : when);
+		rw_sql_bind_text(st, 3, error);
 		if (code > 0)
 			sqlite3_bind_int64(st, 4, code);
 		rc = update_row(ctx, db, st);
@@ -552,9 +474,9 @@ int rw_outbox_count(rw_ctx *ctx, rw_db *db, time_t now, rw_outbox_counts *out)
 
 	memset(out, 0, sizeof(*out));
 	rw_instant_format(now, when);
-	rc = prepare(ctx, db, &st, sql);
+	rc = rw_sql_prepare(ctx, db, &st, sql);
 	if (rc == 0) {
-		bind_text(st, 1, when);
+		rw_sql_bind_text(st, 1, when);
 		if (sqlite3_step(st) == SQLITE_ROW) {
 			out->due = sqlite3_column_int64(st, 0);
 			out->later = sqlite3_column_int64(st, 1);
@@ -562,7 +484,7 @@ int rw_outbox_count(rw_ctx *ctx, rw_db *db, time_t now, rw_outbox_counts *out)
 			out->sent = sqlite3_column_int64(st, 3);
 			out->dead = sqlite3_column_int64(st, 4);
 		} else {
-			rc = db_error(ctx, db, "query");
+			rc = rw_sql_fail(ctx, db, "query");
 		}
 	}
 	sqlite3_finalize(st);
@@ -589,11 +511,11 @@ static int load_changes(rw_ctx *ctx, rw_db *db, long first, long last, rw_table 
 	sqlite3_stmt *st = NULL;
 	int rc;
 
-	rc = prepare(ctx, db, &st, sql);
+	rc = rw_sql_prepare(ctx, db, &st, sql);
 	if (rc == 0) {
 		sqlite3_bind_int64(st, 1, first);
 		sqlite3_bind_int64(st, 2, last);
-		rc = query_rows(ctx, db, st, out);
+		rc = rw_sql_rows(ctx, db, st, out);
 	}
 	sqlite3_finalize(st);
 	return rc;
@@ -604,9 +526,9 @@ static int load_tree(rw_ctx *ctx, rw_db *db, rw_vendor_tree *tree)
 	sqlite3_stmt *st = NULL;
 	int rc;
 
-	rc = prepare(ctx, db, &st, "SELECT id, coalesce(parent, '') FROM vendors ORDER BY id");
+	rc = rw_sql_prepare(ctx, db, &st, "SELECT id, coalesce(parent, '') FROM vendors ORDER BY id");
 	if (rc == 0)
-		rc = query_rows(ctx, db, st, &tree->t);
+		rc = rw_sql_rows(ctx, db, st, &tree->t);
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -632,21 +554,21 @@ static int insert_message(rw_ctx *ctx, rw_db *db, const char *dedupe, const char
 	sqlite3_stmt *st = NULL;
 	int rc;
 
-	rc = prepare(ctx, db, &st, sql);
+	rc = rw_sql_prepare(ctx, db, &st, sql);
 	if (rc == 0) {
-		bind_text(st, 1, dedupe);
-		bind_text(st, 2, msg_key);
-		bind_text(st, 3, kind);
+		rw_sql_bind_text(st, 1, dedupe);
+		rw_sql_bind_text(st, 2, msg_key);
+		rw_sql_bind_text(st, 3, kind);
 		if (run > 0)
 			sqlite3_bind_int64(st, 4, run);
-		bind_text(st, 5, m->email);
-		bind_text(st, 6, m->webhook ? "webhook" : "smtp");
-		bind_text(st, 7, m->webhook ? m->webhook : m->email);
+		rw_sql_bind_text(st, 5, m->email);
+		rw_sql_bind_text(st, 6, m->webhook ? "webhook" : "smtp");
+		rw_sql_bind_text(st, 7, m->webhook ? m->webhook : m->email);
 		sqlite3_bind_text(st, 8, rw_buf_cstr(subject), -1, SQLITE_TRANSIENT);
 		sqlite3_bind_text(st, 9, rw_buf_cstr(text), -1, SQLITE_TRANSIENT);
 		sqlite3_bind_text(st, 10, rw_buf_cstr(json), -1, SQLITE_TRANSIENT);
-		bind_text(st, 11, created);
-		rc = step_done(ctx, db, st);
+		rw_sql_bind_text(st, 11, created);
+		rc = rw_sql_step_done(ctx, db, st);
 		*inserted = rc == 0 && sqlite3_changes(db->h) > 0;
 	}
 	sqlite3_finalize(st);
@@ -848,12 +770,12 @@ static int digest_since(rw_ctx *ctx, rw_db *db, const rw_member *m, char since[R
 	int rc;
 
 	copy_instant(since, m->added_at);
-	rc = prepare(ctx, db, &st,
+	rc = rw_sql_prepare(ctx, db, &st,
 		     "SELECT max(created_at) FROM outbox WHERE kind = 'digest' AND member = ?1 COLLATE NOCASE");
 	if (rc == 0) {
-		bind_text(st, 1, m->email);
+		rw_sql_bind_text(st, 1, m->email);
 		if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
-			copy_instant(since, col_text(st, 0));
+			copy_instant(since, rw_sql_text(st, 0));
 	}
 	sqlite3_finalize(st);
 	return rc;
@@ -869,12 +791,12 @@ static int runs_between(rw_ctx *ctx, rw_db *db, const char *since, const char *u
 	*count = 0;
 	*first = 0;
 	*last = 0;
-	rc = prepare(ctx, db, &st,
+	rc = rw_sql_prepare(ctx, db, &st,
 		     "SELECT count(*), coalesce(min(id), 0), coalesce(max(id), 0) FROM runs"
 		     " WHERE recorded_at > ?1 AND recorded_at <= ?2");
 	if (rc == 0) {
-		bind_text(st, 1, since);
-		bind_text(st, 2, until);
+		rw_sql_bind_text(st, 1, since);
+		rw_sql_bind_text(st, 2, until);
 		if (sqlite3_step(st) == SQLITE_ROW) {
 			*count = sqlite3_column_int64(st, 0);
 			*first = sqlite3_column_int64(st, 1);
@@ -927,7 +849,7 @@ int rw_outbox_enqueue_digest(rw_ctx *ctx, rw_db *db, int dry, rw_outbox *preview
 	rw_table_init(&mine, RW_N_NCOLS);
 	rw_buf_init(&text, MSG_MAX);
 	rw_buf_init(&json, MSG_MAX);
-	rc = dry ? 0 : exec(ctx, db, "BEGIN IMMEDIATE");
+	rc = dry ? 0 : rw_sql_exec(ctx, db, "BEGIN IMMEDIATE");
 	in_tx = rc == 0 && !dry;
 	if (rc == 0)
 		rc = rw_db_members(ctx, db, &ms);
@@ -986,9 +908,9 @@ int rw_outbox_enqueue_digest(rw_ctx *ctx, rw_db *db, int dry, rw_outbox *preview
 		free(lower);
 	}
 	if (rc == 0 && in_tx)
-		rc = exec(ctx, db, "COMMIT");
+		rc = rw_sql_exec(ctx, db, "COMMIT");
 	if (rc < 0 && in_tx)
-		rollback(db, rc);
+		rw_sql_rollback(db, rc);
 	rw_members_release(&ms);
 	rw_outbox_release(&dead);
 	rw_table_release(&tree.t);

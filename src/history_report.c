@@ -3,40 +3,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "history_db.h"
 #include "regwatch/history.h"
 #include "regwatch/report.h"
 
-/* The connection, as history.c lays it out. */
-struct rw_db {
-	sqlite3 *h;
-	char *path;
-};
-
-static int db_error(rw_ctx *ctx, rw_db *db, const char *what)
-{
-	return rw_error(ctx, RW_EDB, "database '%s': %s: %s", db->path, what, sqlite3_errmsg(db->h));
-}
-
-/* Runs st and appends each result row (out->ncols columns, as text) to out. */
-static int rows(rw_ctx *ctx, rw_db *db, sqlite3_stmt *st, rw_table *out)
-{
-	const char *f[RW_ROW_MAXCOLS];
-	size_t i;
-	int rc;
-
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		for (i = 0; i < out->ncols; i++) {
-			const unsigned char *t = sqlite3_column_text(st, (int)i);
-
-			f[i] = t ? (const char *)t : "";
-		}
-		if (rw_table_add(out, f) < 0)
-			return rw_error(ctx, RW_ENOMEM, "out of memory");
-	}
-	if (rc != SQLITE_DONE)
-		return db_error(ctx, db, "query");
-	return 0;
-}
 
 int rw_db_report_intervals(rw_ctx *ctx, rw_db *db, rw_table *out)
 {
@@ -54,9 +24,9 @@ int rw_db_report_intervals(rw_ctx *ctx, rw_db *db, rw_table *out)
 		return rw_error(ctx, RW_ERR, "report intervals: table of %zu columns, expected %d", out->ncols,
 				RW_Q_NCOLS);
 	if (sqlite3_prepare_v2(db->h, sql, -1, &st, NULL) != SQLITE_OK)
-		rc = db_error(ctx, db, "prepare");
+		rc = rw_sql_fail(ctx, db, "prepare");
 	if (rc == 0)
-		rc = rows(ctx, db, st, out);
+		rc = rw_sql_rows(ctx, db, st, out);
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -74,11 +44,11 @@ int rw_db_report_announcements(rw_ctx *ctx, rw_db *db, const char *from, const c
 		return rw_error(ctx, RW_ERR, "report announcements: table of %zu columns, expected %d", out->ncols,
 				RW_A_NCOLS);
 	if (sqlite3_prepare_v2(db->h, sql, -1, &st, NULL) != SQLITE_OK)
-		rc = db_error(ctx, db, "prepare");
+		rc = rw_sql_fail(ctx, db, "prepare");
 	if (rc == 0) {
 		sqlite3_bind_text(st, 1, from, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_text(st, 2, to, -1, SQLITE_TRANSIENT);
-		rc = rows(ctx, db, st, out);
+		rc = rw_sql_rows(ctx, db, st, out);
 	}
 	sqlite3_finalize(st);
 	return rc;
