@@ -38,6 +38,8 @@ typedef struct rw_records {
 
 rw_record *rw_records_add(rw_records *rs); /* zeroed new record, NULL on ENOMEM */
 void rw_records_release(rw_records *rs);
+/* Drops the records from index `from` on (what a failed parse appended). */
+void rw_records_truncate(rw_records *rs, size_t from);
 
 /* Parses body as src->format. On failure: RW_EPARSE with
    "source 'NAME': ..." in the context. */

@@ -186,109 +186,32 @@ out:
 static int construct_text(rw_ctx *ctx, const rw_source *src, xmlNodePtr node, char **out)
 {
 	xmlChar *type = xmlGetProp(node, XC("type"));
-	xmlChar *markup = NULL;
-	xmlDocPtr frag = NULL;
-	int rc = 0, degraded = 0;
+	int rc = 0;
 
 	*out = NULL;
-	if (type != NULL && xmlStrEqual(type, XC("xhtml"))) {
+	if (type != NULL && xmlStrEqual(type, XC("xhtml")))
 		rc = tree_text(node, out);
-		goto out;
-	}
-	if (type != NULL && xmlStrEqual(type, XC("html"))) {
-		markup = xmlNodeGetContent(node);
-		if (markup == NULL) {
-			rc = RW_ENOMEM;
-			goto out;
-		}
-		if (markup[0] != '\0' && strpbrk((const char *)markup, "<&") != NULL) {
-			frag = rw_xml_read(ctx, src->name, (const char *)markup, strlen((const char *)markup), 1,
-					   &degraded);
-			if (frag == NULL)
-				rw_clear_error(ctx); /* not even recoverable as HTML: keep the characters */
-		}
-	}
-	*out = rw_xml_text(frag != NULL ? (xmlNodePtr)frag : node);
-	if (*out == NULL)
+	else if (type != NULL && xmlStrEqual(type, XC("html")))
+		rc = rw_xml_markup_text(ctx, src->name, node, out);
+	else if ((*out = rw_xml_text(node)) == NULL)
 		rc = RW_ENOMEM;
-out:
-	if (frag != NULL)
-		xmlFreeDoc(frag);
-	xmlFree(markup);
 	xmlFree(type);
 	return rc;
 }
 
-/* 1 if s starts with a URI scheme ("https:", "tag:"). */
-static int has_scheme(const char *s)
-{
-	const char *p = s;
-
-	if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')))
-		return 0;
-	while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-	       *p == '+' || *p == '-' || *p == '.')
-		p++;
-	return *p == ':';
-}
-
-/* The link's href, resolved against xml:base when it is relative. */
 static int entry_link(xmlNodePtr link, char **out)
 {
-	xmlChar *href = NULL, *base = NULL, *abs = NULL;
+	xmlChar *href = xmlGetProp(link, XC("href"));
 	char *text = NULL;
 	int rc = 0;
 
 	*out = NULL;
-	href = xmlGetProp(link, XC("href"));
 	if (href == NULL)
-		goto out;
+		return 0;
 	text = normalised(href);
-	if (text == NULL) {
-		rc = RW_ENOMEM;
-		goto out;
-	}
-	if (text[0] == '\0')
-		goto out;
-	if (!has_scheme(text)) {
-		base = xmlNodeGetBase(link->doc, link);
-		if (base != NULL)
-			abs = xmlBuildURI(XC(text), base);
-		if (abs != NULL) {
-			rw_str_replace(&text, rw_strdup((const char *)abs));
-			if (text == NULL) {
-				rc = RW_ENOMEM;
-				goto out;
-			}
-		}
-	}
-	*out = text;
-	text = NULL;
-out:
+	rc = text ? rw_xml_resolve(link, text, out) : RW_ENOMEM;
 	free(text);
-	xmlFree(abs);
-	xmlFree(base);
 	xmlFree(href);
-	return rc;
-}
-
-/* Sets rec->date from a date element; 1 if it held a real date, 0 if not, < 0 on ENOMEM. */
-static int entry_date(rw_ctx *ctx, const rw_source *src, rw_record *rec, xmlNodePtr node)
-{
-	char d[RW_DATE_LEN];
-	char *s = rw_xml_text(node);
-	int rc = 0;
-
-	if (s == NULL)
-		return RW_ENOMEM;
-	if (rw_date_parse_any(s, d) == 0) {
-		rec->date = rw_strdup(d);
-		rc = rec->date ? 1 : RW_ENOMEM;
-	} else {
-		rw_log(ctx, RW_LOG_WARN, "source '%s': entry '%.80s': unrecognised date '%.40s'", src->name,
-		       rec->title ? rec->title : "", s);
-	}
-	free(s);
 	return rc;
 }
 
@@ -307,9 +230,10 @@ static int add_entry(rw_ctx *ctx, const rw_source *src, xmlNodePtr entry, rw_rec
 		return rc;
 	if (f.link != NULL && (rc = entry_link(f.link, &rec->link)) < 0)
 		return rc;
-	if (f.published != NULL && (rc = entry_date(ctx, src, rec, f.published)) < 0)
+	if (f.published != NULL && (rc = rw_xml_date(ctx, src->name, rec->title, f.published, &rec->date)) < 0)
 		return rc;
-	if (rec->date == NULL && f.updated != NULL && (rc = entry_date(ctx, src, rec, f.updated)) < 0)
+	if (rec->date == NULL && f.updated != NULL &&
+	    (rc = rw_xml_date(ctx, src->name, rec->title, f.updated, &rec->date)) < 0)
 		return rc;
 	if (f.content != NULL || f.summary != NULL) {
 		rc = construct_text(ctx, src, f.content ? f.content : f.summary, &rec->text);

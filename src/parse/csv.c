@@ -521,22 +521,6 @@ out:
 	return rc;
 }
 
-/* Drops the records of rs from index `from` on (what a failed parse appended). */
-static void records_drop(rw_records *rs, size_t from)
-{
-	rw_records tail = {NULL, 0, 0, 0};
-
-	if (rs->n <= from)
-		return;
-	tail.v = malloc((rs->n - from) * sizeof(*tail.v));
-	if (tail.v == NULL)
-		return; /* rw_parse drops them too */
-	tail.n = tail.cap = rs->n - from;
-	memcpy(tail.v, rs->v + from, tail.n * sizeof(*tail.v));
-	rs->n = from;
-	rw_records_release(&tail);
-}
-
 int rw_parse_csv(rw_ctx *ctx, const rw_source *src, const char *body, size_t len, rw_records *out)
 {
 	const char *source = src && src->name ? src->name : "?";
@@ -595,7 +579,7 @@ int rw_parse_csv(rw_ctx *ctx, const rw_source *src, const char *body, size_t len
 	rc = 0;
 out:
 	if (rc < 0) {
-		records_drop(out, before);
+		rw_records_truncate(out, before);
 		out->degraded = degraded;
 	}
 	rw_buf_release(&st.scratch);

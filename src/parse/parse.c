@@ -79,8 +79,7 @@ static void record_release(rw_record *r)
 	memset(r, 0, sizeof(*r));
 }
 
-/* Drops the records from index `from` on. */
-static void records_truncate(rw_records *rs, size_t from)
+void rw_records_truncate(rw_records *rs, size_t from)
 {
 	while (rs->n > from)
 		record_release(&rs->v[--rs->n]);
@@ -88,7 +87,7 @@ static void records_truncate(rw_records *rs, size_t from)
 
 void rw_records_release(rw_records *rs)
 {
-	records_truncate(rs, 0);
+	rw_records_truncate(rs, 0);
 	free(rs->v);
 	rs->v = NULL;
 	rs->n = 0;
@@ -120,7 +119,7 @@ int rw_parse(rw_ctx *ctx, const rw_source *src, const char *body, size_t len, rw
 		return rw_error(ctx, RW_EPARSE, "source '%s': empty document", name);
 	rc = p->fn(ctx, src, body, len, out);
 	if (rc < 0)
-		records_truncate(out, before); /* a failed parse yields nothing, not a partial list */
+		rw_records_truncate(out, before); /* a failed parse yields nothing, not a partial list */
 	return rc;
 }
 

@@ -78,98 +78,16 @@ static void item_fields(xmlNodePtr item, struct rss_item *f)
 	}
 }
 
-/* The plain text of an element whose content is HTML markup (escaped or in CDATA): the
-   markup is read as an HTML fragment, so tags go, entities are decoded, scripts and styles
-   are dropped and block boundaries separate words. */
-static int html_text(rw_ctx *ctx, const rw_source *src, xmlNodePtr node, char **out)
-{
-	xmlChar *markup = NULL;
-	xmlDocPtr frag = NULL;
-	int rc = 0, degraded = 0;
-
-	*out = NULL;
-	markup = xmlNodeGetContent(node);
-	if (markup == NULL) {
-		rc = RW_ENOMEM;
-		goto out;
-	}
-	if (markup[0] != '\0' && strpbrk((const char *)markup, "<&") != NULL) {
-		frag = rw_xml_read(ctx, src->name, (const char *)markup, strlen((const char *)markup), 1,
-				   &degraded);
-		if (frag == NULL)
-			rw_clear_error(ctx); /* not even recoverable as HTML: keep the characters */
-	}
-	*out = rw_xml_text(frag != NULL ? (xmlNodePtr)frag : node);
-	if (*out == NULL)
-		rc = RW_ENOMEM;
-out:
-	if (frag != NULL)
-		xmlFreeDoc(frag);
-	xmlFree(markup);
-	return rc;
-}
-
-/* 1 if s starts with a URI scheme ("https:", "mailto:"). */
-static int has_scheme(const char *s)
-{
-	const char *p = s;
-
-	if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')))
-		return 0;
-	while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-	       *p == '+' || *p == '-' || *p == '.')
-		p++;
-	return *p == ':';
-}
-
 /* The link text, resolved against the item's xml:base when it is relative. */
-static int item_link(xmlNodePtr node, char **out)
+static int node_link(xmlNodePtr node, char **out)
 {
-	xmlChar *base = NULL, *abs = NULL;
-	char *text;
+	char *text = rw_xml_text(node);
+	int rc;
 
-	*out = NULL;
-	text = rw_xml_text(node);
 	if (text == NULL)
 		return RW_ENOMEM;
-	if (text[0] == '\0') {
-		free(text);
-		return 0;
-	}
-	if (!has_scheme(text)) {
-		base = xmlNodeGetBase(node->doc, node);
-		if (base != NULL)
-			abs = xmlBuildURI(XC(text), base);
-		if (abs != NULL) {
-			free(text);
-			text = rw_strdup((const char *)abs);
-		}
-		xmlFree(abs);
-		xmlFree(base);
-		if (text == NULL)
-			return RW_ENOMEM;
-	}
-	*out = text;
-	return 0;
-}
-
-/* Sets rec->date from a date element; 1 if it held a real date, 0 if not, < 0 on ENOMEM. */
-static int item_date(rw_ctx *ctx, const rw_source *src, rw_record *rec, xmlNodePtr node)
-{
-	char d[RW_DATE_LEN];
-	char *s = rw_xml_text(node);
-	int rc = 0;
-
-	if (s == NULL)
-		return RW_ENOMEM;
-	if (rw_date_parse_any(s, d) == 0) {
-		rec->date = rw_strdup(d);
-		rc = rec->date ? 1 : RW_ENOMEM;
-	} else {
-		rw_log(ctx, RW_LOG_WARN, "source '%s': item '%.80s': unrecognised date '%.40s'", src->name,
-		       rec->title ? rec->title : "", s);
-	}
-	free(s);
+	rc = rw_xml_resolve(node, text, out);
+	free(text);
 	return rc;
 }
 
@@ -187,14 +105,15 @@ static int add_item(rw_ctx *ctx, const rw_source *src, xmlNodePtr item, rw_recor
 	rec->kind = RW_REC_DOCUMENT;
 	if (f.title != NULL && (rec->title = rw_xml_text(f.title)) == NULL)
 		return RW_ENOMEM;
-	if (f.link != NULL && (rc = item_link(f.link, &rec->link)) < 0)
+	if (f.link != NULL && (rc = node_link(f.link, &rec->link)) < 0)
 		return rc;
-	if (f.pubdate != NULL && (rc = item_date(ctx, src, rec, f.pubdate)) < 0)
+	if (f.pubdate != NULL && (rc = rw_xml_date(ctx, src->name, rec->title, f.pubdate, &rec->date)) < 0)
 		return rc;
-	if (rec->date == NULL && f.dcdate != NULL && (rc = item_date(ctx, src, rec, f.dcdate)) < 0)
+	if (rec->date == NULL && f.dcdate != NULL &&
+	    (rc = rw_xml_date(ctx, src->name, rec->title, f.dcdate, &rec->date)) < 0)
 		return rc;
 	if (f.description != NULL || f.encoded != NULL) {
-		rc = html_text(ctx, src, f.description ? f.description : f.encoded, &rec->text);
+		rc = rw_xml_markup_text(ctx, src->name, f.description ? f.description : f.encoded, &rec->text);
 		if (rc < 0)
 			return rc;
 	} else if ((rec->text = rw_strdup("")) == NULL) {

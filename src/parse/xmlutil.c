@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -14,11 +15,13 @@
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
 #include <libxml/tree.h>
+#include <libxml/uri.h>
 #include <libxml/xmlerror.h>
 #include <libxml/xpath.h>
 #include <libxml/xpathInternals.h>
 
 #include "parse/xmlutil.h"
+#include "regwatch/dates.h"
 
 /*
  * The option words. Never add XML_PARSE_NOENT (it substitutes and loads external
@@ -494,4 +497,74 @@ xmlXPathObjectPtr rw_xml_xpath(rw_ctx *ctx, const char *source, xmlXPathContextP
 out:
 	xmlXPathFreeCompExpr(comp);
 	return res;
+}
+
+int rw_xml_markup_text(rw_ctx *ctx, const char *source, xmlNodePtr node, char **out)
+{
+	xmlChar *markup = xmlNodeGetContent(node);
+	xmlDocPtr frag = NULL;
+	int degraded = 0;
+
+	*out = NULL;
+	if (markup == NULL)
+		return RW_ENOMEM;
+	if (markup[0] != '\0' && strpbrk((const char *)markup, "<&") != NULL) {
+		frag = rw_xml_read(ctx, source, (const char *)markup, strlen((const char *)markup), 1, &degraded);
+		if (frag == NULL)
+			rw_clear_error(ctx); /* not even recoverable as HTML: keep the characters */
+	}
+	*out = rw_xml_text(frag != NULL ? (xmlNodePtr)frag : node);
+	if (frag != NULL)
+		xmlFreeDoc(frag);
+	xmlFree(markup);
+	return *out ? 0 : RW_ENOMEM;
+}
+
+/* 1 if s starts with a URI scheme ("https:", "tag:"). */
+static int has_scheme(const char *s)
+{
+	const char *p = s;
+
+	if (!isalpha((unsigned char)*p))
+		return 0;
+	while (isalnum((unsigned char)*p) || *p == '+' || *p == '-' || *p == '.')
+		p++;
+	return *p == ':';
+}
+
+int rw_xml_resolve(xmlNodePtr node, const char *ref, char **out)
+{
+	xmlChar *base = NULL, *abs = NULL;
+
+	*out = NULL;
+	if (ref == NULL || ref[0] == '\0')
+		return 0;
+	if (!has_scheme(ref)) {
+		base = xmlNodeGetBase(node->doc, node);
+		if (base != NULL)
+			abs = xmlBuildURI((const xmlChar *)ref, base);
+	}
+	*out = rw_strdup(abs != NULL ? (const char *)abs : ref);
+	xmlFree(abs);
+	xmlFree(base);
+	return *out ? 0 : RW_ENOMEM;
+}
+
+int rw_xml_date(rw_ctx *ctx, const char *source, const char *item, xmlNodePtr node, char **date)
+{
+	char d[RW_DATE_LEN];
+	char *s = rw_xml_text(node);
+	int rc = 0;
+
+	if (s == NULL)
+		return RW_ENOMEM;
+	if (rw_date_parse_any(s, d) == 0) {
+		*date = rw_strdup(d);
+		rc = *date ? 1 : RW_ENOMEM;
+	} else {
+		rw_log(ctx, RW_LOG_WARN, "source '%s': item '%.80s': unrecognised date '%.40s'", source,
+		       item ? item : "", s);
+	}
+	free(s);
+	return rc;
 }

@@ -41,6 +41,20 @@ struct _xmlDoc *rw_xml_read(rw_ctx *ctx, const char *source, const char *body, s
    were not substituted are skipped. malloc'd (caller frees); NULL on ENOMEM. */
 char *rw_xml_text(struct _xmlNode *node);
 
+/* The plain text of an element whose content is HTML markup (escaped or in CDATA): the
+   markup is read as an HTML fragment, so tags go, entities are decoded, scripts and styles
+   are dropped and block boundaries separate words; markup that cannot be read even as HTML
+   keeps its characters. *out is malloc'd; 0 or RW_ENOMEM. */
+int rw_xml_markup_text(rw_ctx *ctx, const char *source, struct _xmlNode *node, char **out);
+
+/* ref made absolute against the xml:base in force at node when it has no scheme; *out is
+   malloc'd (NULL when ref is empty); 0 or RW_ENOMEM. */
+int rw_xml_resolve(struct _xmlNode *node, const char *ref, char **out);
+
+/* Sets *date (malloc'd, YYYY-MM-DD) from the text of a date element: 1 for a real date, 0
+   (with a warning naming the source and item) for anything else, RW_ENOMEM. */
+int rw_xml_date(rw_ctx *ctx, const char *source, const char *item, struct _xmlNode *node, char **date);
+
 /* An XPath context with an operation limit (RW_XPATH_OP_LIMIT per evaluation), errors
    captured instead of printed, and the usual namespaces registered (atom, dc, content,
    rdf). NULL on ENOMEM. Free with xmlXPathFreeContext. */
