@@ -229,6 +229,23 @@ static const char *record_regime(const rw_source *src, const rw_record *r)
 	return src->list_regimes.n && r->list ? NULL : src->regime;
 }
 
+/* Sorts t and keeps one row per (source, regime, ref): the first in sorted order. */
+static void dedupe_keys(rw_table *t)
+{
+	size_t i, k, keep = 0;
+
+	rw_table_sort(t);
+	for (i = 0; i < t->n; i++) {
+		if (keep > 0 && rw_row_equal(&t->v[keep - 1], &t->v[i], RW_L_REF + 1)) {
+			for (k = 0; k < t->ncols; k++)
+				free(t->v[i].f[k]);
+			continue;
+		}
+		t->v[keep++] = t->v[i];
+	}
+	t->n = keep;
+}
+
 /* Candidate rows for a snapshot: one per list record, deduplicated by (regime, ref). */
 static int snapshot_rows(rw_ctx *ctx, const rw_matcher *m, const rw_source *src, const rw_records *recs,
 			 rw_table *cand, size_t *nrec)
@@ -277,13 +294,16 @@ static int snapshot_rows(rw_ctx *ctx, const rw_matcher *m, const rw_source *src,
 		f[RW_L_NOTE] = rw_buf_cstr(&note);
 		if (rc == 0 && (ref == NULL || f[RW_L_ENTITY] == NULL))
 			rc = RW_ENOMEM;
-		if (rc == 0 && rw_table_find(cand, (const char *const[]){src->name, regime, ref}, 3) < 0)
+		if (rc == 0)
 			rc = rw_table_add(cand, f);
 		free(label);
 		free(ref);
 		rw_buf_release(&note);
 	}
-	return rc < 0 ? rw_error(ctx, rc, "out of memory") : 0;
+	if (rc < 0)
+		return rw_error(ctx, rc, "out of memory");
+	dedupe_keys(cand);
+	return 0;
 }
 
 /* The row for the same item (source, vendor, title, url), whatever its date; or -1. */
@@ -339,20 +359,33 @@ static int snapshot_announcements(rw_ctx *ctx, const rw_matcher *m, const rw_sou
 	return rc < 0 ? rw_error(ctx, rc, "out of memory") : 0;
 }
 
-/* The row of t with r's regime and ref (and since, when with_since is 1; or with no end,
-   when with_since is -1); -1 when there is none. */
+/* The row of t (sorted, one source) with r's regime and ref (and since, when with_since is 1;
+   or with no end, when with_since is -1); -1 when there is none. */
 static long find_key(const rw_table *t, const rw_row *r, int with_since)
 {
-	size_t i;
+	size_t lo = 0, hi = t->n, i;
 
-	for (i = 0; i < t->n; i++) {
+	/* The first row whose (regime, ref) is not before r's. */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const rw_row *o = &t->v[mid];
+		int c = strcmp(o->f[RW_L_REGIME], r->f[RW_L_REGIME]);
+
+		if (c == 0)
+			c = strcmp(o->f[RW_L_REF], r->f[RW_L_REF]);
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (i = lo; i < t->n; i++) {
 		const rw_row *o = &t->v[i];
 
+		if (strcmp(o->f[RW_L_REGIME], r->f[RW_L_REGIME]) != 0 || strcmp(o->f[RW_L_REF], r->f[RW_L_REF]) != 0)
+			break;
 		if (with_since < 0 && o->f[RW_L_UNTIL][0] != '\0')
 			continue;
-		if (strcmp(o->f[RW_L_REGIME], r->f[RW_L_REGIME]) == 0 &&
-		    strcmp(o->f[RW_L_REF], r->f[RW_L_REF]) == 0 &&
-		    (with_since <= 0 || strcmp(o->f[RW_L_SINCE], r->f[RW_L_SINCE]) == 0))
+		if (with_since <= 0 || strcmp(o->f[RW_L_SINCE], r->f[RW_L_SINCE]) == 0)
 			return (long)i;
 	}
 	return -1;
@@ -400,6 +433,7 @@ int rw_normalise_list(rw_ctx *ctx, const rw_matcher *m, const rw_source *src, co
 		goto out;
 	}
 	rc = table_take(&state->lines, RW_L_SOURCE, src->name, &prev);
+	rw_table_sort(&prev);
 	/* Earlier intervals: a closed one stays closed unless the snapshot lists it again with
 	   the same start; an open one takes the snapshot's row, or ends today. */
 	for (i = 0; i < prev.n && rc == 0; i++) {

@@ -67,6 +67,7 @@ typedef struct replay {
 	rw_state state;
 	last_body *last;
 	size_t nlast;
+	rw_buf last_baseline;   /* the baseline body last read: unchanged ones are not read again */
 	const char *data_dir;
 	rw_rebuild_result *res;
 } replay;
@@ -161,12 +162,18 @@ static int replay_baseline(replay *r, const commit_info *c)
 	}
 	if (rc < 0)
 		goto out;
+	if (r->last_baseline.data && r->last_baseline.len == body.len &&
+	    memcmp(r->last_baseline.data, body.data, body.len) == 0)
+		goto out; /* the state already holds this baseline's rows */
+	rw_buf_release(&r->last_baseline);
+	r->last_baseline = body;
+	rw_buf_init(&body, 0);
 	tmp = rw_asprintf("%s/rebuild-regimes.conf", r->data_dir);
 	if (tmp == NULL) {
 		rc = rw_error(r->ctx, RW_ENOMEM, "out of memory");
 		goto out;
 	}
-	rc = rw_write_file_atomic(r->ctx, tmp, rw_buf_cstr(&body), body.len);
+	rc = rw_write_file_atomic(r->ctx, tmp, rw_buf_cstr(&r->last_baseline), r->last_baseline.len);
 	if (rc == 0 && rw_regimes_load(r->ctx, &regimes, tmp, r->opts->dict) == 0) {
 		use = &regimes;
 		loaded = 1;
@@ -279,6 +286,7 @@ out:
 		rw_buf_release(&r.last[i].body);
 	}
 	free(r.last);
+	rw_buf_release(&r.last_baseline);
 	rw_state_release(&r.state);
 	rw_matcher_free(r.m);
 	rw_db_close(r.db);

@@ -13,6 +13,8 @@
 enum {
 	CLI_CONFIG = 1 << 0,   /* feeds.conf must be found and valid */
 	CLI_DB_READ = 1 << 1,  /* the database, opened read-only */
+	CLI_LIBS = 1 << 2,     /* libcurl, libgit2 and libxml2 set up (queries skip their start-up cost) */
+	CLI_DATA_ONLY = 1 << 3, /* reads only the database: feeds.conf is not read when --data is given */
 	CLI_CONFIG_CHECK = 1 << 8, /* a feeds.conf that fails to load is the command's to report (config_error) */
 };
 
@@ -30,6 +32,7 @@ typedef struct cli {
 	int quiet;
 	int verbose;
 	char *config_error;    /* CLI_CONFIG_CHECK: why feeds.conf did not load, or NULL */
+	int libs_ready;        /* CLI_LIBS set-up done: clean up at exit */
 } cli;
 
 typedef struct cli_command {

@@ -18,19 +18,19 @@
 #include "regwatch/update.h"
 
 const cli_command cli_commands[] = {
-	{"update", cmd_update, CLI_CONFIG, "[--source NAME]... [--no-notify]",
+	{"update", cmd_update, CLI_CONFIG | CLI_LIBS, "[--source NAME]... [--no-notify]",
 	 "the nightly job: fetch, parse, archive and record every source"},
-	{"status", cmd_status, CLI_DB_READ, "VENDOR [--on DATE] [--as-known-on DATE] [--json]",
+	{"status", cmd_status, CLI_DB_READ | CLI_DATA_ONLY, "VENDOR [--on DATE] [--as-known-on DATE] [--json]",
 	 "statuses in force for a vendor on a date"},
-	{"history", cmd_history, CLI_DB_READ, "VENDOR [--regime ID] [--json]",
+	{"history", cmd_history, CLI_DB_READ | CLI_DATA_ONLY, "VENDOR [--regime ID] [--json]",
 	 "every status interval and announcement of a vendor"},
-	{"vendors", cmd_vendors, CLI_DB_READ, "[--json]",
+	{"vendors", cmd_vendors, CLI_DB_READ | CLI_DATA_ONLY, "[--json]",
 	 "the vendor dictionary and list entries that matched no vendor"},
-	{"sources", cmd_sources, CLI_DB_READ, "[--json]", "per-source health"},
-	{"member", cmd_member, CLI_CONFIG,
+	{"sources", cmd_sources, CLI_DB_READ | CLI_DATA_ONLY, "[--json]", "per-source health"},
+	{"member", cmd_member, CLI_CONFIG | CLI_LIBS,
 	 "add EMAIL [--vendor ID]... [--jurisdiction CODE]... [--inventory FILE] [--webhook URL] | list [--json] | remove EMAIL",
 	 "member organisations: what each follows, its inventory, how it is notified"},
-	{"notify", cmd_notify, CLI_CONFIG, "[--dry-run] [--digest] [--json]",
+	{"notify", cmd_notify, CLI_CONFIG | CLI_LIBS, "[--dry-run] [--digest] [--json]",
 	 "deliver queued notifications (--digest: a heartbeat to every member first)"},
 	{"diff", cmd_diff, CLI_DB_READ, "[--since WHEN] [--until WHEN] [--inventory FILE] [--json]",
 	 "changes recorded between two runs, dates or instants (default: the last run's)"},
@@ -38,10 +38,10 @@ const cli_command cli_commands[] = {
 	 "assets whose vendor (by manufacturer, brand/OEM, model or chipset) has a status on DATE"},
 	{"report", cmd_report, CLI_DB_READ, "[--format html|md] [-o FILE] [--inventory FILE]",
 	 "a self-contained status report with a timeline picture"},
-	{"rebuild", cmd_rebuild, CLI_CONFIG, "", "re-derive the history from the archive with today's parsers and dictionary"},
-	{"sync", cmd_sync, 0, "REMOTE [--push|--pull]",
+	{"rebuild", cmd_rebuild, CLI_CONFIG | CLI_LIBS, "", "re-derive the history from the archive with today's parsers and dictionary"},
+	{"sync", cmd_sync, CLI_LIBS, "REMOTE [--push|--pull]",
 	 "mirror the archive to or from another git repository (fast-forward only)"},
-	{"doctor", cmd_doctor, CLI_CONFIG_CHECK, "[--json]",
+	{"doctor", cmd_doctor, CLI_CONFIG_CHECK | CLI_LIBS, "[--json]",
 	 "check the configuration, data directory, archive, database, sources and libraries"},
 	{NULL, NULL, 0, NULL, NULL},
 };
@@ -179,7 +179,11 @@ static int prepare(cli *c, const cli_command *cmd, const char *config_arg, const
 {
 	int rc;
 
-	c->config_path = find_config(config_arg);
+	/* A query of the database alone, given its data directory and no --config, needs nothing
+	   from feeds.conf (and so none of its start-up cost). */
+	if (!(cmd->needs & CLI_DATA_ONLY) || config_arg != NULL ||
+	    (data_arg == NULL && (getenv("REGWATCH_DATA") == NULL || getenv("REGWATCH_DATA")[0] == '\0')))
+		c->config_path = find_config(config_arg);
 	if (c->config_path == NULL && (cmd->needs & CLI_CONFIG)) {
 		fprintf(stderr, "%s: no feeds.conf found (give --config FILE or set REGWATCH_CONFIG)\n", c->prog);
 		return EXIT_USAGE;
@@ -265,6 +269,14 @@ static int run(cli *c, int argc, char **argv)
 		return EXIT_OK;
 	}
 	c->ctx.verbosity = c->quiet ? RW_LOG_ERROR : RW_LOG_WARN + c->verbose;
+	if (cmd->needs & CLI_LIBS) {
+		if (rw_fetch_global_init(&c->ctx) < 0 || rw_archive_global_init(&c->ctx) < 0) {
+			fprintf(stderr, "%s: %s\n", c->prog, rw_errmsg(&c->ctx));
+			return EXIT_FAIL;
+		}
+		rw_parse_global_init();
+		c->libs_ready = 1;
+	}
 	status = prepare(c, cmd, config_arg, data_arg);
 	if (status != EXIT_OK)
 		return status;
@@ -289,11 +301,6 @@ int main(int argc, char **argv)
 	c.ctx.log_fn = log_to_stderr;
 	c.ctx.log_arg = &c;
 	c.ctx.fault = getenv("REGWATCH_FAULT");
-	if (rw_fetch_global_init(&c.ctx) < 0 || rw_archive_global_init(&c.ctx) < 0) {
-		fprintf(stderr, "%s: %s\n", c.prog, rw_errmsg(&c.ctx));
-		return EXIT_FAIL;
-	}
-	rw_parse_global_init();
 	status = run(&c, argc, argv);
 	rw_db_close(c.db);
 	if (c.have_feeds)
@@ -301,8 +308,10 @@ int main(int argc, char **argv)
 	free(c.config_path);
 	free(c.config_error);
 	free(c.data_dir);
-	rw_parse_global_cleanup();
-	rw_archive_global_cleanup();
-	rw_fetch_global_cleanup();
+	if (c.libs_ready) {
+		rw_parse_global_cleanup();
+		rw_archive_global_cleanup();
+		rw_fetch_global_cleanup();
+	}
 	return status;
 }

@@ -185,6 +185,16 @@ class CoveredList(rwtest.Env):
         self.assertEqual(len(fcc), 1)
         self.assertEqual(fcc[0]["via"], "huawei")
 
+    def test_a_query_with_only_a_data_directory_needs_no_configuration(self):
+        self.first_update()
+        env = dict(os.environ, TZ="UTC", LANG="C", LC_ALL="C", HOME=self.tmp, REGWATCH_NOW=FIRST_RUN)
+        for k in ("REGWATCH_CONFIG", "REGWATCH_DATA", "REGWATCH_FAULT"):
+            env.pop(k, None)
+        p = subprocess.run([rwtest.BINARY, "--data", self.data, "status", "hikvision", "--on", "2021-03-12",
+                            "--json"], capture_output=True, text=True, env=env, cwd=self.tmp)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("us.fcc-covered-list", regimes_of(__import__("json").loads(p.stdout)))
+
     def test_unknown_vendor_names_the_closest(self):
         self.first_update()
         p = self.run_rw("status", "hikvisoin", now=FIRST_RUN, expect=2)
