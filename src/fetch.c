@@ -68,6 +68,8 @@ struct xfer {
 	char status_text[64];      /* reason phrase of the last status line */
 	char *location;            /* Location of the last response */
 	char errbuf[CURL_ERROR_SIZE];
+	size_t reported_bytes;     /* body bytes last passed to on_bytes */
+	long long reported_ms;
 };
 
 /* The run's settings with defaults applied. */
@@ -88,7 +90,25 @@ struct fetch_run {
 	size_t n;
 	size_t running;
 	size_t pending;            /* transfers not yet done */
+	void (*on_bytes)(void *arg, size_t index, size_t bytes);
+	void *on_bytes_arg;
 };
+
+/* Tells the caller how far running transfers have got, at most every 250 ms each. */
+static void report_bytes(struct fetch_run *run, long long now)
+{
+	size_t i;
+
+	for (i = 0; run->on_bytes != NULL && i < run->n; i++) {
+		struct xfer *x = &run->x[i];
+
+		if (x->state != XFER_RUNNING || x->res->body.len == x->reported_bytes || now - x->reported_ms < 250)
+			continue;
+		x->reported_bytes = x->res->body.len;
+		x->reported_ms = now;
+		run->on_bytes(run->on_bytes_arg, i, x->reported_bytes);
+	}
+}
 
 static long long mono_ms(void)
 {
@@ -676,6 +696,8 @@ static void run_defaults(struct fetch_run *run, rw_ctx *ctx, const rw_fetch_opts
 	run->max_parallel = o->max_parallel > 0 ? o->max_parallel : 1;
 	if (run->max_parallel > 1000)
 		run->max_parallel = 1000;
+	run->on_bytes = o->on_bytes;
+	run->on_bytes_arg = o->on_bytes_arg;
 }
 
 int rw_fetch_all(rw_ctx *ctx, const rw_fetch_opts *opts, const rw_fetch_req *reqs,
@@ -737,6 +759,7 @@ int rw_fetch_all(rw_ctx *ctx, const rw_fetch_opts *opts, const rw_fetch_req *req
 			goto out;
 		}
 		now = mono_ms();
+		report_bytes(&run, now);
 		while ((msg = curl_multi_info_read(run.multi, &left)) != NULL) {
 			struct xfer *x;
 			char *priv = NULL;

@@ -352,6 +352,29 @@ static void progress(const rw_update_opts *o, const source_run *s, size_t i, siz
 	o->progress(o->progress_arg, &p);
 }
 
+/* The fetch module's byte counts, passed on as "fetching N kB". */
+typedef struct fetch_watch {
+	const rw_update_opts *opts;
+	const source_run *runs;
+	size_t n;
+} fetch_watch;
+
+static void fetch_bytes(void *arg, size_t index, size_t bytes)
+{
+	const fetch_watch *w = arg;
+	rw_progress p;
+
+	if (w->opts->progress == NULL || index >= w->n)
+		return;
+	memset(&p, 0, sizeof(p));
+	p.index = index;
+	p.total = w->n;
+	p.source = w->runs[index].src->name;
+	p.state = RW_PROGRESS_FETCHING;
+	p.bytes = bytes;
+	w->opts->progress(w->opts->progress_arg, &p);
+}
+
 static int selected(const rw_update_opts *o, const rw_source *src)
 {
 	size_t i;
@@ -392,6 +415,7 @@ int rw_update(rw_ctx *ctx, const rw_update_opts *opts, rw_update_result *res)
 	rw_buf ser[3] = {RW_BUF_INIT, RW_BUF_INIT, RW_BUF_INIT}, msg = RW_BUF_INIT;
 	rw_state state;
 	rw_fetch_opts fo;
+	fetch_watch watch;
 	recover_walk walk;
 	char head[RW_OID_LEN];
 	int head_recorded = 0;
@@ -473,6 +497,11 @@ int rw_update(rw_ctx *ctx, const rw_update_opts *opts, rw_update_result *res)
 	}
 	res->sources = n;
 	fetch_opts_from(feeds, &fo);
+	watch.opts = opts;
+	watch.runs = runs;
+	watch.n = n;
+	fo.on_bytes = fetch_bytes;
+	fo.on_bytes_arg = &watch;
 	for (i = 0; i < n && rc == 0; i++)
 		progress(opts, &runs[i], i, n, RW_PROGRESS_WAITING);
 	for (i = 0; i < n && rc == 0; i++)

@@ -19,6 +19,10 @@ typedef struct rw_fetch_opts {
 	long max_parallel;      /* transfers at once */
 	const char *proxy;      /* CURLOPT_PROXY; NULL or "": no proxy (http_proxy etc. are ignored) */
 	const char *ca_file;    /* CA bundle for TLS verification; NULL: the system's */
+	/* Called now and then while bodies arrive (at most every 250 ms per transfer): request
+	   `index` has `bytes` of its body so far. NULL: no reports. */
+	void (*on_bytes)(void *arg, size_t index, size_t bytes);
+	void *on_bytes_arg;
 } rw_fetch_opts;
 
 /* Limits every transfer has. At most 2 connections per host at once. */

@@ -135,6 +135,14 @@ class Progress(rwtest.Env):
         err = b"".join(captured[id(p.stderr)]).decode() if p.stderr else None
         return status, b"".join(chunks).decode("utf-8", "replace"), out, err
 
+    def test_a_slow_transfer_shows_how_far_it_has_got(self):
+        self.set_rules("headlines.rss", [{"trickle": 0.001}])
+        status, raw, _, _ = self.on_terminal("update")
+        self.assertEqual(status, 3, raw)
+        self.assertIn("fetching 1 kB", raw)
+        shown = screen(raw)
+        self.assertTrue([l for l in shown if l.startswith("fcc-headlines") and "parsed" in l], shown)
+
     def test_a_terminal_gets_one_line_per_source_with_its_outcome(self):
         status, raw, _, _ = self.on_terminal("update")
         self.assertEqual(status, 3, raw)
