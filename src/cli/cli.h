@@ -115,6 +115,9 @@ typedef struct cli_column {
 } cli_column;
 int cli_print_table(cli *c, const rw_table *t, const cli_column *cols, size_t ncols);
 
+/* Options of a command whose only option is --json (nor any argument): EXIT_OK or a usage error. */
+int cli_json_only(cli *c, const char *cmd, int argc, char **argv, int *json);
+
 /* Parses --on / --as-known-on style dates; prints a usage error on failure. */
 int cli_date_arg(cli *c, const char *cmd, const char *opt, const char *arg, char out[11]);
 

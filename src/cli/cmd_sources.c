@@ -20,25 +20,16 @@ static void json_number_or_null(rw_json *j, const char *key, const char *s)
 
 int cmd_sources(cli *c, int argc, char **argv)
 {
-	static const struct option opts[] = {{"json", no_argument, NULL, 'j'}, {NULL, 0, NULL, 0}};
 	rw_table t;
 	rw_buf doc = RW_BUF_INIT;
 	rw_json j;
 	size_t i;
-	int o, rc, json = 0, status = EXIT_OK;
+	int rc, json = 0, status = EXIT_OK;
 
 	rw_table_init(&t, RW_S_NCOLS);
-	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (o != 'j') {
-			status = cli_usage(c, "sources", "unknown option");
-			goto out;
-		}
-		json = 1;
-	}
-	if (optind < argc) {
-		status = cli_usage(c, "sources", "unexpected argument '%s'", argv[optind]);
+	status = cli_json_only(c, "sources", argc, argv, &json);
+	if (status != EXIT_OK)
 		goto out;
-	}
 	rc = rw_db_sources(&c->ctx, c->db, c->ctx.now, &t);
 	if (rc < 0) {
 		status = cli_fail(c, rc);

@@ -12,26 +12,17 @@ static const cli_column unmatched_columns[] = {
 
 int cmd_vendors(cli *c, int argc, char **argv)
 {
-	static const struct option opts[] = {{"json", no_argument, NULL, 'j'}, {NULL, 0, NULL, 0}};
 	rw_table v, u;
 	rw_buf doc = RW_BUF_INIT;
 	rw_json j;
 	size_t i;
-	int o, rc, json = 0, status = EXIT_OK;
+	int rc, json = 0, status = EXIT_OK;
 
 	rw_table_init(&v, RW_V_NCOLS);
 	rw_table_init(&u, RW_U_NCOLS);
-	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (o != 'j') {
-			status = cli_usage(c, "vendors", "unknown option");
-			goto out;
-		}
-		json = 1;
-	}
-	if (optind < argc) {
-		status = cli_usage(c, "vendors", "unexpected argument '%s'", argv[optind]);
+	status = cli_json_only(c, "vendors", argc, argv, &json);
+	if (status != EXIT_OK)
 		goto out;
-	}
 	rc = rw_db_vendors(&c->ctx, c->db, &v, &u);
 	if (rc < 0) {
 		status = cli_fail(c, rc);

@@ -1,4 +1,5 @@
 /* Output to stdout: tables for people, JSON for scripts; errors to stderr. */
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -127,4 +128,20 @@ void cli_json_interval(rw_json *j, const rw_row *r)
 	rw_json_str(j, "entity", r->f[RW_Q_ENTITY]);
 	rw_json_str_or_null(j, "note", r->f[RW_Q_NOTE]);
 	rw_json_end(j);
+}
+
+int cli_json_only(cli *c, const char *cmd, int argc, char **argv, int *json)
+{
+	static const struct option opts[] = {{"json", no_argument, NULL, 'j'}, {NULL, 0, NULL, 0}};
+	int o;
+
+	*json = 0;
+	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (o != 'j')
+			return cli_usage(c, cmd, "unknown option");
+		*json = 1;
+	}
+	if (optind < argc)
+		return cli_usage(c, cmd, "unexpected argument '%s'", argv[optind]);
+	return EXIT_OK;
 }
