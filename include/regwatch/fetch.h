@@ -71,8 +71,8 @@ void rw_fetch_res_release(rw_fetch_res *r);
 int rw_fetch_global_init(rw_ctx *ctx);
 void rw_fetch_global_cleanup(void);
 
-/* The check rw_fetch_global_init makes, with the minimum version
-   (0xXXYYZZ) given; usable before rw_fetch_global_init, e.g. by --self-check. */
+/* The check rw_fetch_global_init makes, against a given minimum version in libcurl's own
+   form (0x075500 is 7.85.0); usable before rw_fetch_global_init, e.g. by --self-check. */
 int rw_fetch_check_runtime(rw_ctx *ctx, unsigned int min_version);
 /* "libcurl/7.88.1 OpenSSL/3.0.x zlib/..." for the run log; static storage. */
 const char *rw_fetch_library_version(void);
