@@ -29,31 +29,7 @@
 #include "regwatch/json.h"
 #include "regwatch/state.h"
 
-/* Columns of a change (rw_db_changes); "" for what does not apply. */
-enum rw_c_col {
-	RW_C_RUN,         /* the run that recorded it (decimal) */
-	RW_C_RECORDED_AT, /* that run's instant */
-	RW_C_KIND,        /* added, ended, changed, removed, announcement, new-entity */
-	RW_C_VENDOR,      /* vendor id; "" for a list entry naming no known vendor */
-	RW_C_ENTITY,      /* the name as the source spells it */
-	RW_C_REGIME,
-	RW_C_FROM,        /* status before ("" for added) */
-	RW_C_TO,          /* status after ("" for ended and removed) */
-	RW_C_EFFECTIVE,   /* when it takes effect: since, until (ended) or the announcement's date */
-	RW_C_SOURCE,
-	RW_C_EVIDENCE,
-	RW_C_TITLE,       /* announcement title, or the interval's note */
-	RW_C_SINCE,       /* the interval the run recorded (added, changed, ended, new-entity) */
-	RW_C_UNTIL,
-	RW_C_FROM_SINCE,  /* the interval it replaced (changed, ended, removed) */
-	RW_C_FROM_UNTIL,
-	RW_C_NCOLS
-};
 
-typedef struct rw_point {
-	long run;                /* every run up to and including this one; 0: none */
-	char at[RW_INSTANT_LEN]; /* the run's instant, "" for run 0 */
-} rw_point;
 
 /* Parses a WHEN argument: "#N" sets *run (and *t = -1), a date or an instant sets *t
    (and *run = -1). RW_EUSAGE with a message naming the text otherwise. */
@@ -122,23 +98,5 @@ void rw_diff_json_asset(rw_json *j, const rw_inventory *inv, const rw_table *cha
 int rw_diff_describe_asset(rw_buf *out, const char *indent, const rw_inventory *inv, const rw_table *changes,
 			   const rw_diff_asset *da);
 
-/* ---- Queries (history_diff.c) ---- */
-
-/* The point after run `run` (RW_ENOTFOUND when there is no such run; 0 always exists). */
-int rw_db_run_point(rw_ctx *ctx, rw_db *db, long run, rw_point *out);
-/* The point after the last run recorded at or before t (run 0 when none). */
-int rw_db_point_at(rw_ctx *ctx, rw_db *db, time_t t, rw_point *out);
-/* The point after the last run. */
-int rw_db_last_point(rw_ctx *ctx, rw_db *db, rw_point *out);
-
-/* Appends the changes recorded by runs since < run <= until, in the order they were
-   recorded (RW_C_NCOLS columns). */
-int rw_db_changes(rw_ctx *ctx, rw_db *db, long since, long until, rw_table *out);
-
-/* Columns of rw_db_baseline_notes. */
-enum rw_bn_col { RW_BN_VENDOR, RW_BN_REGIME, RW_BN_STATUS, RW_BN_NOTE, RW_BN_NCOLS };
-/* The curated baseline's current intervals that name a vendor: vendor, regime, status and
-   note (the wording that says, for instance, that a regime applies only to some uses). */
-int rw_db_baseline_notes(rw_ctx *ctx, rw_db *db, rw_table *out);
 
 #endif

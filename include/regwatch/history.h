@@ -8,8 +8,9 @@
 
 #include <stddef.h>
 #include <time.h>
-#include "regwatch/config.h"
+#include "regwatch/model.h"
 #include "regwatch/core.h"
+#include "regwatch/dates.h"
 #include "regwatch/state.h"
 
 typedef struct rw_db rw_db;
@@ -109,5 +110,61 @@ void rw_db_library_version(char *buf, size_t size);
 int rw_db_check_runtime(rw_ctx *ctx, int min_number);
 /* PRAGMA quick_check: 0 when the file is sound, else RW_EDB naming the first problem. */
 int rw_db_quick_check(rw_ctx *ctx, rw_db *db);
+
+/* Columns of a change (rw_db_changes); "" for what does not apply. */
+enum rw_c_col {
+	RW_C_RUN,         /* the run that recorded it (decimal) */
+	RW_C_RECORDED_AT, /* that run's instant */
+	RW_C_KIND,        /* added, ended, changed, removed, announcement, new-entity */
+	RW_C_VENDOR,      /* vendor id; "" for a list entry naming no known vendor */
+	RW_C_ENTITY,      /* the name as the source spells it */
+	RW_C_REGIME,
+	RW_C_FROM,        /* status before ("" for added) */
+	RW_C_TO,          /* status after ("" for ended and removed) */
+	RW_C_EFFECTIVE,   /* when it takes effect: since, until (ended) or the announcement's date */
+	RW_C_SOURCE,
+	RW_C_EVIDENCE,
+	RW_C_TITLE,       /* announcement title, or the interval's note */
+	RW_C_SINCE,       /* the interval the run recorded (added, changed, ended, new-entity) */
+	RW_C_UNTIL,
+	RW_C_FROM_SINCE,  /* the interval it replaced (changed, ended, removed) */
+	RW_C_FROM_UNTIL,
+	RW_C_NCOLS
+};
+
+typedef struct rw_point {
+	long run;                /* every run up to and including this one; 0: none */
+	char at[RW_INSTANT_LEN]; /* the run's instant, "" for run 0 */
+} rw_point;
+
+/* ---- Points of the record and the changes between them (changes.c) ---- */
+
+
+/* The point after run `run` (RW_ENOTFOUND when there is no such run; 0 always exists). */
+int rw_db_run_point(rw_ctx *ctx, rw_db *db, long run, rw_point *out);
+/* The point after the last run recorded at or before t (run 0 when none). */
+int rw_db_point_at(rw_ctx *ctx, rw_db *db, time_t t, rw_point *out);
+/* The point after the last run. */
+int rw_db_last_point(rw_ctx *ctx, rw_db *db, rw_point *out);
+
+/* Appends the changes recorded by runs since < run <= until, in the order they were
+   recorded (RW_C_NCOLS columns). */
+int rw_db_changes(rw_ctx *ctx, rw_db *db, long since, long until, rw_table *out);
+
+/* Columns of rw_db_baseline_notes. */
+enum rw_bn_col { RW_BN_VENDOR, RW_BN_REGIME, RW_BN_STATUS, RW_BN_NOTE, RW_BN_NCOLS };
+/* The curated baseline's current intervals that name a vendor: vendor, regime, status and
+   note (the wording that says, for instance, that a regime applies only to some uses). */
+int rw_db_baseline_notes(rw_ctx *ctx, rw_db *db, rw_table *out);
+
+/*
+ * Queries over the database for the report (report_q.c).
+ * rw_db_report_intervals: every current interval that names a vendor, RW_Q_NCOLS
+ * columns (RW_Q_VIA empty), ordered by vendor, regime, since.
+ * rw_db_report_announcements: announcements dated from..to inclusive, RW_A_NCOLS
+ * columns, ordered by vendor, newest first.
+ */
+int rw_db_report_intervals(rw_ctx *ctx, rw_db *db, rw_table *out);
+int rw_db_report_announcements(rw_ctx *ctx, rw_db *db, const char *from, const char *to, rw_table *out);
 
 #endif

@@ -8,15 +8,9 @@
 #include <stddef.h>
 #include "regwatch/config.h"
 #include "regwatch/core.h"
+#include "regwatch/names.h"
 #include "regwatch/parse.h"
 #include "regwatch/state.h"
-
-/* A name in comparable form: lower case, punctuation to spaces, company suffixes
-   ("Co., Ltd.", "Corporation", "Inc." ...) dropped, spaces collapsed. Caller frees. */
-char *rw_name_normalise(const char *name);
-
-/* 1 when text names `name` as whole words ("ZTE" is not in "AZTEC"). Both are normalised. */
-int rw_text_mentions(const char *text, const char *name);
 
 /* The dictionary prepared for matching. */
 typedef struct rw_matcher rw_matcher;
@@ -51,9 +45,5 @@ int rw_normalise_list(rw_ctx *ctx, const rw_matcher *m, const rw_source *src, co
 int rw_normalise_baseline(rw_ctx *ctx, const rw_dict *dict, const rw_regimes *regimes, rw_state *state);
 
 #define RW_BASELINE_SOURCE "baseline"
-
-/* s with the accented Latin letters of U+00C0..U+017F replaced by their base letters
-   ("Hikvisión" -> "Hikvision", "ß" -> "ss"); other bytes are kept. Caller frees. */
-char *rw_name_fold_accents(const char *s);
 
 #endif

@@ -7,7 +7,7 @@
 
 #include <stddef.h>
 #include "regwatch/core.h"
-#include "regwatch/config.h"
+#include "regwatch/model.h"
 
 enum rw_record_kind {
 	RW_REC_ENTITY = 0,   /* a list row naming an entity */
@@ -44,7 +44,6 @@ void rw_records_truncate(rw_records *rs, size_t from);
 /* Parses body as src->format. On failure: RW_EPARSE with
    "source 'NAME': ..." in the context. */
 int rw_parse(rw_ctx *ctx, const rw_source *src, const char *body, size_t len, rw_records *out);
-int rw_format_known(const char *format);
 
 /* libxml2 process set-up (deny-all entity loader, no catalogs): once from main. */
 void rw_parse_global_init(void);

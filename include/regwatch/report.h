@@ -91,14 +91,5 @@ int rw_md_escape(rw_buf *out, const char *s);
 /* 1 when url is an absolute http:// or https:// URL without spaces or control characters. */
 int rw_report_url_ok(const char *url);
 
-/*
- * Queries over the database for the report (history_report.c).
- * rw_db_report_intervals: every current interval that names a vendor, RW_Q_NCOLS
- * columns (RW_Q_VIA empty), ordered by vendor, regime, since.
- * rw_db_report_announcements: announcements dated from..to inclusive, RW_A_NCOLS
- * columns, ordered by vendor, newest first.
- */
-int rw_db_report_intervals(rw_ctx *ctx, rw_db *db, rw_table *out);
-int rw_db_report_announcements(rw_ctx *ctx, rw_db *db, const char *from, const char *to, rw_table *out);
 
 #endif

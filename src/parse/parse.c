@@ -36,10 +36,6 @@ static const struct parser_row *find_parser(const char *format)
 	return NULL;
 }
 
-int rw_format_known(const char *format)
-{
-	return find_parser(format) != NULL;
-}
 
 rw_record *rw_records_add(rw_records *rs)
 {

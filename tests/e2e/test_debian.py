@@ -231,8 +231,12 @@ class Manual(unittest.TestCase):
 
     def test_every_feeds_conf_key_is_documented_with_its_default(self):
         page = self.read("regwatch.conf.5")
-        with open(os.path.join(SRC, "src", "config.c")) as f:
-            config = f.read()
+        config = ""
+        folder = os.path.join(SRC, "src", "config")
+        for name in sorted(os.listdir(folder)):
+            if name.endswith(".c"):
+                with open(os.path.join(folder, name)) as f:
+                    config += f.read()
         table = re.search(r"feeds_defs\[\] = \{(.*?)\};", config, re.S).group(1)
         sections = re.findall(r'\{"([a-z]+)", [01], ([a-z_]+)\}', table)
         self.assertGreaterEqual(len(sections), 3)

@@ -3,9 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "history_db.h"
+#include "history/history_int.h"
 #include "regwatch/history.h"
-#include "regwatch/report.h"
 
 
 int rw_db_report_intervals(rw_ctx *ctx, rw_db *db, rw_table *out)

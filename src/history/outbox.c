@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "regwatch/dates.h"
-#include "history_db.h"
+#include "history/history_int.h"
 #include "regwatch/history.h"
 #include "regwatch/inventory.h"
 #include "regwatch/json.h"

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "regwatch/dates.h"
-#include "history_db.h"
+#include "history/history_int.h"
 #include "regwatch/history.h"
 #include "regwatch/notify.h"
 

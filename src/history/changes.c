@@ -4,8 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "regwatch/diff.h"
-#include "history_db.h"
+#include "history/history_int.h"
 #include "regwatch/history.h"
 
 

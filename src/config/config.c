@@ -24,7 +24,6 @@
 
 #include "regwatch/config.h"
 #include "regwatch/dates.h"
-#include "regwatch/parse.h"
 
 #define CONF_MAX_FILE (1L << 20) /* bytes in one configuration file */
 #define CONF_MAX_VALUE 4096      /* bytes in one value */
@@ -198,9 +197,6 @@ static const struct section_def regimes_defs[] = {
 };
 enum { REGIMES_REGIME, REGIMES_EVENT };
 
-static const char *const status_words[] = {
-	"prohibited", "restricted", "listed", "under-review", "announced"
-};
 
 static const char *const link_kinds[] = {
 	"subsidiary", "affiliate", "brand", "oem", "white-label", "successor"
@@ -1137,55 +1133,9 @@ int rw_dict_load(rw_ctx *ctx, rw_dict *out, const char *path)
 	return 0;
 }
 
-static void vendor_release(rw_vendor *v)
-{
-	free(v->id);
-	free(v->name);
-	free(v->parent);
-	rw_strvec_release(&v->names);
-	rw_strvec_release(&v->aliases);
-	rw_strvec_release(&v->brands);
-	rw_strvec_release(&v->affiliates);
-	rw_strvec_release(&v->chipsets);
-	rw_strvec_release(&v->models);
-	rw_strvec_release(&v->claimed_brands);
-	rw_strvec_release(&v->claimed_chipsets);
-	rw_strvec_release(&v->claimed_models);
-}
 
-static void link_release(rw_link *l)
-{
-	free(l->id);
-	free(l->vendor);
-	rw_strvec_release(&l->names);
-	free(l->kind);
-	free(l->since);
-	free(l->until);
-	free(l->confidence);
-	free(l->evidence);
-	free(l->note);
-}
 
-void rw_dict_release(rw_dict *d)
-{
-	size_t i;
 
-	if (d == NULL)
-		return;
-	for (i = 0; i < d->n; i++)
-		vendor_release(&d->vendors[i]);
-	for (i = 0; i < d->nlinks; i++)
-		link_release(&d->links[i]);
-	free(d->vendors);
-	free(d->links);
-	free(d->path);
-	memset(d, 0, sizeof(*d));
-}
-
-const rw_vendor *rw_dict_find(const rw_dict *d, const char *id)
-{
-	return find_vendor(d->vendors, d->n, id);
-}
 
 /* ---- regimes.conf ---- */
 
@@ -1329,59 +1279,5 @@ int rw_regimes_load(rw_ctx *ctx, rw_regimes *out, const char *path, const rw_dic
 	return 0;
 }
 
-void rw_regimes_release(rw_regimes *r)
-{
-	size_t i;
 
-	if (r == NULL)
-		return;
-	for (i = 0; i < r->nregimes; i++) {
-		rw_regime *g = &r->regimes[i];
 
-		free(g->id);
-		free(g->jurisdiction);
-		free(g->title);
-		free(g->instrument);
-		free(g->evidence);
-	}
-	for (i = 0; i < r->nevents; i++) {
-		rw_event *e = &r->events[i];
-
-		free(e->id);
-		free(e->vendor);
-		free(e->regime);
-		free(e->status);
-		free(e->since);
-		free(e->until);
-		free(e->citation);
-		free(e->evidence);
-		free(e->confidence);
-		free(e->note);
-	}
-	free(r->regimes);
-	free(r->events);
-	free(r->path);
-	memset(r, 0, sizeof(*r));
-}
-
-const rw_regime *rw_regimes_find(const rw_regimes *r, const char *id)
-{
-	size_t i;
-
-	for (i = 0; i < r->nregimes; i++)
-		if (strcmp(r->regimes[i].id, id) == 0)
-			return &r->regimes[i];
-	return NULL;
-}
-
-int rw_status_rank(const char *status)
-{
-	size_t i;
-
-	if (status == NULL)
-		return -1;
-	for (i = 0; i < NELEM(status_words); i++)
-		if (strcmp(status, status_words[i]) == 0)
-			return (int)i;
-	return -1;
-}

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "regwatch/normalise.h"
+#include "regwatch/names.h"
 
 static const char *const company_suffixes[] = {
 	"co", "ltd", "company", "corporation", "corp", "inc", "incorporated", "llc",
