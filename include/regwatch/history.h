@@ -22,6 +22,11 @@ enum rw_db_mode { RW_DB_READ = 0, RW_DB_WRITE = 1 };
 int rw_db_open(rw_ctx *ctx, rw_db **out, const char *path, int mode);
 void rw_db_close(rw_db *db);
 
+/* A write transaction for several calls (each of which otherwise commits on its own):
+   rw_db_end commits when rc is 0 and rolls back otherwise, returning rc. */
+int rw_db_begin(rw_ctx *ctx, rw_db *db);
+int rw_db_end(rw_ctx *ctx, rw_db *db, int rc);
+
 /* 1 when the archive commit oid has been applied. */
 int rw_db_has_commit(rw_ctx *ctx, rw_db *db, const char *oid, int *has);
 
@@ -56,17 +61,18 @@ typedef struct rw_apply {
 	const rw_dict *dict;       /* for the vendors table */
 	const rw_regimes *regimes; /* for the regimes table */
 	long run_id;               /* the run number to give it (rebuild), 0: the next one */
-	int rebuilding;            /* re-deriving history: record, but queue no notifications */
 } rw_apply;
 
 /* Records a commit in one transaction: the run, superseded and new intervals, new
-   announcements and the run's changes. A commit already recorded is left alone.
-   *run gets the run number. */
+   announcements and the run's changes; nothing else (the run's notifications are queued
+   afterwards, queue.h; until then the run is "not queued"). A commit already recorded is
+   left alone. *run gets the run number. */
 int rw_db_apply(rw_ctx *ctx, rw_db *db, const rw_apply *a, long *run);
 
 /* Rebuild: one transaction that empties the regulatory tables (runs, intervals,
    announcements, changes) for rw_db_apply to fill again; _end commits when rc is 0
-   and rolls back otherwise (returning rc). Members and the outbox are left alone. */
+   and rolls back otherwise (returning rc), marking every run it recorded as queued:
+   rebuilding never notifies. Members and the outbox are left alone. */
 int rw_db_rebuild_begin(rw_ctx *ctx, rw_db *db);
 int rw_db_rebuild_end(rw_ctx *ctx, rw_db *db, int rc);
 

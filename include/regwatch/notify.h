@@ -1,12 +1,12 @@
 /*
  * Notifications: a transactional outbox and its delivery.
  *
- * Queueing. The transaction that records a run (rw_db_apply) also writes, for
- * every member with changes relevant to it, one outbox row holding the finished
- * message: subject, plain-language text, and the JSON document that webhooks
- * get ({"run", "member", "changes", "affected_assets"}). A row is keyed by run
- * and member, so it is never queued twice. `notify --digest` queues a heartbeat
- * per member and day the same way.
+ * Queueing (queue.h). Once a run is recorded, a transaction of its own writes,
+ * for every member with changes relevant to it, one outbox row holding the
+ * finished message: subject, plain-language text, and the JSON document that
+ * webhooks get ({"run", "member", "changes", "affected_assets"}), and marks the
+ * run queued. A row is keyed by run and member, so it is never queued twice.
+ * `notify --digest` queues a heartbeat per member and day the same way.
  *
  * Delivery (rw_notify_deliver: after `update` unless --no-notify, and by
  * `notify`) sends every due row once, claiming it first in its own committed
@@ -39,65 +39,18 @@
 #define RW_NOTIFY_LEASE_S 900 /* a claimed row is another delivery's for this long */
 #define RW_NOTIFY_PASSWORD_ENV "REGWATCH_SMTP_PASSWORD"
 
-/* One outbox row. Strings are owned and never NULL ("" when empty). */
-typedef struct rw_outbox_msg {
-	long id;
-	char *kind;          /* "changes" or "digest" */
-	long run;            /* 0 for a digest */
-	char *member;        /* the member's address */
-	char *channel;       /* "smtp" or "webhook" */
-	char *destination;   /* address or URL */
-	char *msg_key;       /* "run-7.0123456789abcdef": Message-ID and webhook-id */
-	char *subject;
-	char *body;          /* UTF-8 text, LF line ends */
-	char *payload;       /* JSON */
-	char created_at[RW_INSTANT_LEN];
-	char *state;         /* pending, sending, sent, dead */
-	long attempts;
-	char next_attempt_at[RW_INSTANT_LEN];
-	char *last_error;
-	long last_code;
-	char sent_at[RW_INSTANT_LEN];
-} rw_outbox_msg;
+/* Checks an email address: one '@', a local part of letters, digits and
+   !#$%&'*+-/=?^_`{|}~ with single dots inside, a domain of at least two labels of
+   letters, digits and '-'. RW_EUSAGE with "'TEXT' is not an email address (...)". */
+int rw_member_email_check(rw_ctx *ctx, const char *email);
+/* Checks a webhook URL: https://, or http:// only to a loopback address (127.0.0.0/8, ::1);
+   no credentials in it. RW_EUSAGE with a message naming the URL without its query. */
+int rw_member_webhook_check(rw_ctx *ctx, const char *url);
+/* The URL for messages: without user information, query and fragment (caller frees). */
+char *rw_url_for_messages(const char *url);
 
-typedef struct rw_outbox {
-	rw_outbox_msg *v;
-	size_t n;
-	size_t cap;
-} rw_outbox;
-
-void rw_outbox_release(rw_outbox *o);
-
-/* ---- Queueing (history_outbox.c) ---- */
-
-/* In rw_db_apply's transaction: queues the messages of run `run` (nothing while
-   rebuilding). A message that cannot be composed is logged and skipped; only database
-   errors fail (and so roll back the run). */
-int rw_outbox_enqueue_run(rw_ctx *ctx, rw_db *db, long run, const rw_apply *a);
-
-/* Heartbeats at ctx->now: one per member and UTC day. dry: only compose them into
-   *preview (which may be NULL otherwise). *queued gets the number of new rows. */
-int rw_outbox_enqueue_digest(rw_ctx *ctx, rw_db *db, int dry, rw_outbox *preview, size_t *queued);
-
-/* ---- The outbox in the database (history_outbox.c) ---- */
-
-/* Rows that are due at now: pending with next_attempt_at <= now, or sending with an
-   expired lease; oldest first. */
-int rw_outbox_due(rw_ctx *ctx, rw_db *db, time_t now, rw_outbox *out);
-/* Every row in state `state` (NULL: every row), oldest first. */
-int rw_outbox_list(rw_ctx *ctx, rw_db *db, const char *state, rw_outbox *out);
-/* Claims a due row for delivery in a committed transaction: state 'sending', one more
-   attempt, lease until now + lease_s. *claimed is 0 when another delivery has it. */
-int rw_outbox_claim(rw_ctx *ctx, rw_db *db, long id, time_t now, long lease_s, int *claimed);
-/* The outcome of an attempt: sent; failed with a retry at `next`; or dead (next == -1). */
-int rw_outbox_sent(rw_ctx *ctx, rw_db *db, long id, time_t now, long code);
-int rw_outbox_failed(rw_ctx *ctx, rw_db *db, long id, time_t next, const char *error, long code);
-
-/* Counts of rows: queued and due at now, queued for later, sending, sent, dead. */
-typedef struct rw_outbox_counts {
-	long due, later, sending, sent, dead;
-} rw_outbox_counts;
-int rw_outbox_count(rw_ctx *ctx, rw_db *db, time_t now, rw_outbox_counts *out);
+/* The outbox rows themselves (rw_outbox_msg, rw_outbox_due ...) are the history
+   layer's: members.h. Queueing a run's messages and heartbeats: queue.h. */
 
 /* ---- Composing (notify.c, no I/O) ---- */
 

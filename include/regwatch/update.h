@@ -1,5 +1,6 @@
 /*
- * The nightly job: fetch every source, parse, normalise, archive, record.
+ * The nightly job: fetch every source, parse, normalise, archive, record, queue
+ * the run's notifications and deliver them.
  */
 #ifndef REGWATCH_UPDATE_H
 #define REGWATCH_UPDATE_H
@@ -7,7 +8,9 @@
 #include <stddef.h>
 #include "regwatch/config.h"
 #include "regwatch/core.h"
+#include "regwatch/datadir.h"
 #include "regwatch/notify.h"
+#include "regwatch/queue.h"
 
 /* What one source of a run is doing, for a live display (rw_update_opts.progress). */
 enum rw_progress_state {
@@ -45,7 +48,8 @@ typedef struct rw_update_opts {
 	size_t nonly;
 	rw_progress_fn progress;     /* NULL: no progress reports */
 	void *progress_arg;
-	const rw_notify_opts *notify; /* deliver the outbox after the run; NULL: --no-notify */
+	const rw_notify_opts *notify; /* deliver the outbox after the run; NULL: --no-notify (the
+	                                 run's messages are queued all the same) */
 } rw_update_opts;
 
 typedef struct rw_update_result {
@@ -55,15 +59,12 @@ typedef struct rw_update_result {
 	size_t failed;        /* fetch failures */
 	size_t quarantined;   /* snapshots archived but not applied */
 	size_t recovered;     /* archived runs applied on start that an earlier update left unrecorded */
+	rw_queue_result queue;   /* what queueing the runs' notifications did */
 	rw_notify_result notify; /* what delivering the outbox did */
-	int notify_failed;    /* the outbox could not be worked through (logged) */
+	int notify_failed;    /* notifications could not be queued or the outbox worked through (logged) */
 } rw_update_result;
 
 int rw_update(rw_ctx *ctx, const rw_update_opts *opts, rw_update_result *res);
-
-/* Takes the exclusive update lock (DIR/update.lock) without waiting: RW_ELOCKED when
-   another update or rebuild holds it. Close *fd to release it. */
-int rw_update_lock(rw_ctx *ctx, const char *dir, int *fd);
 
 typedef struct rw_rebuild_result {
 	size_t runs;          /* archived runs replayed */
@@ -74,11 +75,5 @@ typedef struct rw_rebuild_result {
 /* Re-derives the regulatory history from the archive, commit by commit, through today's
    parsers, dictionary and source settings, in one database transaction. */
 int rw_rebuild(rw_ctx *ctx, const rw_update_opts *opts, rw_rebuild_result *res);
-
-/* Creates the data directory (mode 0700) when missing. */
-int rw_data_dir_prepare(rw_ctx *ctx, const char *dir);
-
-/* Paths inside the data directory (caller frees). */
-char *rw_data_path(const char *dir, const char *name);
 
 #endif

@@ -222,7 +222,6 @@ static int replay_commit(replay *r, const commit_info *c, long run_id)
 		a.dict = r->opts->dict;
 		a.regimes = r->opts->regimes;
 		a.run_id = run_id;
-		a.rebuilding = 1;
 		rc = rw_db_apply(r->ctx, r->db, &a, &run);
 	}
 	rw_strvec_release(&names);

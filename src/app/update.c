@@ -1,15 +1,13 @@
 /*
- * The nightly job. Order of writes (crash safety): the archive commit first,
- * then the database transaction that records it. On start, archived commits the
- * database has not recorded are applied first, so a job killed at any instant
- * loses nothing and duplicates nothing.
+ * The nightly job, as its steps: open, recover, fetch, process, commit, record,
+ * queue, deliver. Order of writes (crash safety): the archive commit first, then
+ * the database transaction that records it, then a transaction of its own that
+ * queues the run's notifications and marks it queued. On start, archived commits
+ * the database has not recorded are applied and unqueued runs queued, so a job
+ * killed at any instant loses nothing and duplicates nothing.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "regwatch/archive.h"
@@ -18,6 +16,7 @@
 #include "regwatch/history.h"
 #include "regwatch/normalise.h"
 #include "regwatch/parse.h"
+#include "regwatch/queue.h"
 #include "regwatch/state.h"
 #include "regwatch/update.h"
 
@@ -25,80 +24,6 @@
 #define STATE_ENTITIES "state/entities.tsv"
 #define STATE_ANNOUNCEMENTS "state/announcements.tsv"
 #define DICTIONARY_PATH "dictionary/vendors.conf"
-
-char *rw_data_path(const char *dir, const char *name)
-{
-	return rw_asprintf("%s/%s", dir, name);
-}
-
-/* Creates the missing parents of dir with mode 0700, as XDG base directories are made
-   (a fresh account has no ~/.local/share). 0, or -1 with errno set. */
-static int make_parents(const char *dir)
-{
-	char *p = rw_strdup(dir), *slash;
-	int rc = 0;
-
-	if (p == NULL) {
-		errno = ENOMEM;
-		return -1;
-	}
-	for (slash = strchr(p + 1, '/'); slash != NULL && rc == 0; slash = strchr(slash + 1, '/')) {
-		*slash = '\0';
-		if (mkdir(p, 0700) < 0 && errno != EEXIST)
-			rc = -1;
-		*slash = '/';
-	}
-	free(p);
-	return rc;
-}
-
-int rw_data_dir_prepare(rw_ctx *ctx, const char *dir)
-{
-	struct stat st;
-	int made = mkdir(dir, 0700);
-
-	if (made < 0 && errno == ENOENT && make_parents(dir) == 0)
-		made = mkdir(dir, 0700);
-	if (made < 0 && errno != EEXIST)
-		return rw_error(ctx, RW_EIO, "data directory '%s': %s", dir, strerror(errno));
-	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
-		return rw_error(ctx, RW_EIO, "data directory '%s': not a directory", dir);
-	return 0;
-}
-
-/* The single-update lock: flock on DIR/update.lock, released by the kernel when we exit. */
-int rw_update_lock(rw_ctx *ctx, const char *dir, int *fd_out)
-{
-	char *path = rw_data_path(dir, "update.lock");
-	char pid[32];
-	int fd;
-
-	if (path == NULL)
-		return rw_error(ctx, RW_ENOMEM, "out of memory");
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0) {
-		rw_error(ctx, RW_EIO, "lock '%s': %s", path, strerror(errno));
-		free(path);
-		return RW_EIO;
-	}
-	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
-		ssize_t n = read(fd, pid, sizeof(pid) - 1);
-
-		pid[n > 0 ? n : 0] = '\0';
-		pid[strcspn(pid, "\n")] = '\0';
-		rw_error(ctx, RW_ELOCKED, "another 'regwatch update' is running (lock '%s' held%s%s)", path,
-			 pid[0] ? " by pid " : "", pid);
-		close(fd);
-		free(path);
-		return RW_ELOCKED;
-	}
-	free(path);
-	snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
-	if (ftruncate(fd, 0) == 0 && write(fd, pid, strlen(pid)) < 0)
-		rw_log(ctx, RW_LOG_DEBUG, "could not write pid into the lock file");
-	*fd_out = fd;
-	return 0;
-}
 
 /* Reads the state files of a commit (NULL: main). Missing files are empty tables. */
 static int state_load(rw_ctx *ctx, rw_archive *ar, const char *commit, rw_state *st)
@@ -125,7 +50,7 @@ static int state_load(rw_ctx *ctx, rw_archive *ar, const char *commit, rw_state 
 }
 
 /* The three state files: statuses (vendor known), entities (vendor unknown), announcements. */
-static int state_serialise(const rw_state *st, rw_buf out[3])
+static int state_serialise(rw_ctx *ctx, const rw_state *st, rw_buf out[3])
 {
 	size_t i;
 	int rc = 0;
@@ -137,7 +62,12 @@ static int state_serialise(const rw_state *st, rw_buf out[3])
 	}
 	if (rc == 0)
 		rc = rw_table_to_tsv(&st->anns, &out[2]);
-	return rc;
+	if (rc == RW_ENOMEM)
+		return rw_error(ctx, rc, "out of memory");
+	if (rc < 0)
+		return rw_error(ctx, rc, "state files: %zu lines and %zu announcements are more than a state file holds",
+				st->lines.n, st->anns.n);
+	return 0;
 }
 
 /* Applies every archived commit the database has not recorded, oldest first. */
@@ -203,11 +133,11 @@ static char *meta_text(const rw_source *src, const rw_fetch_res *res, time_t now
 			   res->content_type ? res->content_type : "", when);
 }
 
-static int add_file(rw_archive_file *files, size_t *n, size_t max, const char *path, const char *data,
-		    size_t len)
+static int add_file(rw_ctx *ctx, rw_archive_file *files, size_t *n, size_t max, const char *path,
+		    const char *data, size_t len)
 {
 	if (*n >= max)
-		return RW_ELIMIT;
+		return rw_error(ctx, RW_ELIMIT, "archive commit: more than %zu files ('%s')", max, path);
 	files[*n].path = path;
 	files[*n].data = data;
 	files[*n].len = len;
@@ -283,9 +213,9 @@ static int process_source(rw_ctx *ctx, rw_archive *ar, const rw_matcher *m, sour
 		rc = rw_error(ctx, RW_ENOMEM, "out of memory");
 		goto out;
 	}
-	rc = add_file(files, nfiles, maxfiles, body_path, rw_buf_cstr(&s->res.body), s->res.body.len);
+	rc = add_file(ctx, files, nfiles, maxfiles, body_path, rw_buf_cstr(&s->res.body), s->res.body.len);
 	if (rc == 0)
-		rc = add_file(files, nfiles, maxfiles, meta_path, s->meta, strlen(s->meta));
+		rc = add_file(ctx, files, nfiles, maxfiles, meta_path, s->meta, strlen(s->meta));
 	if (rc == 0) {
 		paths[0] = body_path;
 		paths[1] = meta_path;
@@ -299,7 +229,7 @@ out:
 	return rc;
 }
 
-static int build_message(rw_buf *msg, const source_run *runs, size_t n, time_t now)
+static int build_message(rw_ctx *ctx, rw_buf *msg, const source_run *runs, size_t n, time_t now)
 {
 	char when[RW_INSTANT_LEN];
 	size_t i;
@@ -320,7 +250,11 @@ static int build_message(rw_buf *msg, const source_run *runs, size_t n, time_t n
 		if (rc == 0)
 			rc = rw_buf_putc(msg, '\n');
 	}
-	return rc;
+	if (rc == RW_ENOMEM)
+		return rw_error(ctx, rc, "out of memory");
+	if (rc < 0)
+		return rw_error(ctx, rc, "archive commit message: longer than %zu bytes", msg->max);
+	return 0;
 }
 
 /* Reports source i of n to the progress callback: the given state, or (state < 0) its outcome. */
@@ -400,224 +334,336 @@ static void fetch_opts_from(const rw_feeds *f, rw_fetch_opts *o)
 	o->max_parallel = f->max_parallel;
 }
 
-int rw_update(rw_ctx *ctx, const rw_update_opts *opts, rw_update_result *res)
-{
-	const rw_feeds *feeds = opts->feeds;
-	char *db_path = NULL, *ar_path = NULL;
-	rw_archive *ar = NULL;
-	rw_db *db = NULL;
-	rw_matcher *m = NULL;
-	source_run *runs = NULL;
-	rw_fetch_req *reqs = NULL;
-	rw_fetch_res *results = NULL;
-	rw_archive_file *files = NULL;
-	char **paths = NULL;
-	rw_buf ser[3] = {RW_BUF_INIT, RW_BUF_INIT, RW_BUF_INIT}, msg = RW_BUF_INIT;
+/* One update in progress: what the steps share. */
+typedef struct update_run {
+	rw_ctx *ctx;
+	const rw_update_opts *opts;
+	rw_update_result *res;
+	int lock_fd;
+	char *db_path, *ar_path;
+	rw_archive *ar;
+	rw_db *db;
+	rw_matcher *m;
 	rw_state state;
-	rw_fetch_opts fo;
-	fetch_watch watch;
+	char today[RW_DATE_LEN];
+	source_run *runs;          /* the selected sources */
+	size_t n;
+	rw_fetch_req *reqs;
+	rw_fetch_res *results;
+	rw_archive_file *files;    /* what the archive commit holds */
+	char **paths;              /* owned paths of files */
+	size_t nfiles, maxfiles;
+	rw_buf ser[3];             /* the state files */
+	rw_buf msg;                /* the commit message */
+} update_run;
+
+/* The data directory, the lock, the archive and the database. */
+static int step_open(update_run *u)
+{
+	rw_ctx *ctx = u->ctx;
+	int rc;
+
+	rc = rw_data_dir_prepare(ctx, u->opts->data_dir);
+	if (rc == 0)
+		rc = rw_update_lock(ctx, u->opts->data_dir, &u->lock_fd);
+	if (rc < 0)
+		return rc;
+	u->db_path = rw_data_path(u->opts->data_dir, "regwatch.db");
+	u->ar_path = rw_data_path(u->opts->data_dir, "archive.git");
+	if (u->db_path == NULL || u->ar_path == NULL)
+		return rw_error(ctx, RW_ENOMEM, "out of memory");
+	rc = rw_archive_clear_stale_locks(ctx, u->ar_path); /* > 0: locks removed */
+	if (rc > 0 || rc == RW_EIO || rc == RW_ENOTFOUND)
+		rc = 0; /* RW_EIO, RW_ENOTFOUND: no archive yet */
+	if (rc == 0)
+		rc = rw_archive_open(ctx, &u->ar, u->ar_path);
+	if (rc == 0)
+		rc = rw_db_open(ctx, &u->db, u->db_path, RW_DB_WRITE);
+	return rc;
+}
+
+/* Rolls forward: records archived runs a killed update left unrecorded, then loads the
+   state the new run starts from. */
+static int step_recover(update_run *u)
+{
+	rw_ctx *ctx = u->ctx;
 	recover_walk walk;
 	char head[RW_OID_LEN];
-	int head_recorded = 0;
-	char today[RW_DATE_LEN];
-	size_t i, n = 0, nfiles = 0, maxfiles;
-	int rc, lock_fd = -1;
+	int rc, head_recorded = 0;
 
-	memset(res, 0, sizeof(*res));
-	rw_state_init(&state);
-	rw_date_from_time(ctx->now, today);
-	rc = rw_data_dir_prepare(ctx, opts->data_dir);
-	if (rc == 0)
-		rc = rw_update_lock(ctx, opts->data_dir, &lock_fd);
-	if (rc < 0)
-		goto out;
-	db_path = rw_data_path(opts->data_dir, "regwatch.db");
-	ar_path = rw_data_path(opts->data_dir, "archive.git");
-	if (db_path == NULL || ar_path == NULL) {
-		rc = rw_error(ctx, RW_ENOMEM, "out of memory");
-		goto out;
-	}
-	rc = rw_archive_clear_stale_locks(ctx, ar_path);
-	if (rc == RW_EIO || rc == RW_ENOTFOUND)
-		rc = 0; /* no archive yet */
-	if (rc >= 0)
-		rc = rw_archive_open(ctx, &ar, ar_path);
-	if (rc == 0)
-		rc = rw_db_open(ctx, &db, db_path, RW_DB_WRITE);
-	if (rc < 0)
-		goto out;
-
-	/* Roll forward: record archived runs a killed update left unrecorded. */
 	memset(&walk, 0, sizeof(walk));
 	walk.ctx = ctx;
-	walk.ar = ar;
-	walk.db = db;
-	walk.opts = opts;
+	walk.ar = u->ar;
+	walk.db = u->db;
+	walk.opts = u->opts;
 	/* Runs are recorded in commit order, so when main's head is recorded every commit
 	   before it is too: walk the whole archive only when it is not (a nightly job would
 	   otherwise read every commit ever made, each night). */
-	rc = rw_archive_head(ctx, ar, head);
+	rc = rw_archive_head(ctx, u->ar, head);
 	if (rc == 0 && head[0])
-		rc = rw_db_has_commit(ctx, db, head, &head_recorded);
+		rc = rw_db_has_commit(ctx, u->db, head, &head_recorded);
 	if (rc == 0 && head[0] && !head_recorded)
-		rc = rw_archive_walk(ctx, ar, recover_one, &walk);
-	res->recovered = walk.applied;
+		rc = rw_archive_walk(ctx, u->ar, recover_one, &walk);
+	u->res->recovered = walk.applied;
 	if (rc == 0)
-		rc = state_load(ctx, ar, NULL, &state);
+		rc = state_load(ctx, u->ar, NULL, &u->state);
 	if (rc == 0)
-		rc = rw_matcher_new(ctx, &m, opts->dict);
-	if (rc < 0)
-		goto out;
+		rc = rw_matcher_new(ctx, &u->m, u->opts->dict);
+	return rc;
+}
 
-	runs = calloc(feeds->nsources + 1, sizeof(*runs));
-	reqs = calloc(feeds->nsources + 1, sizeof(*reqs));
-	results = calloc(feeds->nsources + 1, sizeof(*results));
-	maxfiles = 2 * feeds->nsources + 8;
-	files = calloc(maxfiles, sizeof(*files));
-	paths = calloc(maxfiles, sizeof(*paths));
-	if (!runs || !reqs || !results || !files || !paths) {
-		rc = rw_error(ctx, RW_ENOMEM, "out of memory");
-		goto out;
-	}
+/* Fetches every selected source at once (conditional requests with stored validators). */
+static int step_fetch(update_run *u)
+{
+	rw_ctx *ctx = u->ctx;
+	const rw_feeds *feeds = u->opts->feeds;
+	rw_fetch_opts fo;
+	fetch_watch watch;
+	size_t i;
+	int rc = 0;
+
+	u->runs = calloc(feeds->nsources + 1, sizeof(*u->runs));
+	u->reqs = calloc(feeds->nsources + 1, sizeof(*u->reqs));
+	u->results = calloc(feeds->nsources + 1, sizeof(*u->results));
+	u->maxfiles = 2 * feeds->nsources + 8;
+	u->files = calloc(u->maxfiles, sizeof(*u->files));
+	u->paths = calloc(u->maxfiles, sizeof(*u->paths));
+	if (!u->runs || !u->reqs || !u->results || !u->files || !u->paths)
+		return rw_error(ctx, RW_ENOMEM, "out of memory");
 	for (i = 0; i < feeds->nsources && rc == 0; i++) {
 		const rw_source *src = &feeds->sources[i];
-		source_run *s = &runs[n];
+		source_run *s = &u->runs[u->n];
 
-		if (!selected(opts, src))
+		if (!selected(u->opts, src))
 			continue;
 		s->src = src;
-		rc = rw_db_validators(ctx, db, src->name, &s->etag, &s->last_modified);
-		reqs[n].name = src->name;
-		reqs[n].url = src->url;
-		reqs[n].etag = s->etag;
-		reqs[n].last_modified = s->last_modified;
-		reqs[n].max_bytes = src->max_bytes;
-		reqs[n].timeout_ms = src->timeout_ms;
-		n++;
+		rc = rw_db_validators(ctx, u->db, src->name, &s->etag, &s->last_modified);
+		u->reqs[u->n].name = src->name;
+		u->reqs[u->n].url = src->url;
+		u->reqs[u->n].etag = s->etag;
+		u->reqs[u->n].last_modified = s->last_modified;
+		u->reqs[u->n].max_bytes = src->max_bytes;
+		u->reqs[u->n].timeout_ms = src->timeout_ms;
+		u->n++;
 	}
-	res->sources = n;
+	u->res->sources = u->n;
 	fetch_opts_from(feeds, &fo);
-	watch.opts = opts;
-	watch.runs = runs;
-	watch.n = n;
+	watch.opts = u->opts;
+	watch.runs = u->runs;
+	watch.n = u->n;
 	fo.on_bytes = fetch_bytes;
 	fo.on_bytes_arg = &watch;
-	for (i = 0; i < n && rc == 0; i++)
-		progress(opts, &runs[i], i, n, RW_PROGRESS_WAITING);
-	for (i = 0; i < n && rc == 0; i++)
-		progress(opts, &runs[i], i, n, RW_PROGRESS_FETCHING);
-	if (rc == 0 && n > 0)
-		rc = rw_fetch_all(ctx, &fo, reqs, results, n);
-	if (rc < 0)
-		goto out;
-	rw_fault_point(ctx, "after_fetch");
+	for (i = 0; i < u->n && rc == 0; i++)
+		progress(u->opts, &u->runs[i], i, u->n, RW_PROGRESS_WAITING);
+	for (i = 0; i < u->n && rc == 0; i++)
+		progress(u->opts, &u->runs[i], i, u->n, RW_PROGRESS_FETCHING);
+	if (rc == 0 && u->n > 0)
+		rc = rw_fetch_all(ctx, &fo, u->reqs, u->results, u->n);
+	if (rc == 0)
+		rw_fault_point(ctx, "after_fetch");
+	return rc;
+}
 
-	for (i = 0; i < n && rc == 0; i++) {
-		source_run *s = &runs[i];
+/* Compares, parses and normalises each fetched document into the new state, then the
+   curated baseline. */
+static int step_process(update_run *u)
+{
+	rw_ctx *ctx = u->ctx;
+	size_t i;
+	int rc = 0;
 
-		s->res = results[i];
-		memset(&results[i], 0, sizeof(results[i]));
+	for (i = 0; i < u->n && rc == 0; i++) {
+		source_run *s = &u->runs[i];
+
+		s->res = u->results[i];
+		memset(&u->results[i], 0, sizeof(u->results[i]));
 		s->attempt.name = s->src->name;
 		s->attempt.url = s->src->url;
 		s->attempt.format = s->src->format;
 		s->attempt.http_status = s->res.http_status;
 		s->attempt.max_age_days = s->src->max_age_days;
-		rc = process_source(ctx, ar, m, s, today, &state, &paths[nfiles], files, &nfiles, maxfiles);
+		rc = process_source(ctx, u->ar, u->m, s, u->today, &u->state, &u->paths[u->nfiles], u->files,
+				    &u->nfiles, u->maxfiles);
 		s->attempt.reason = s->reason;
 		if (rc == 0)
-			progress(opts, s, i, n, -1);
+			progress(u->opts, s, i, u->n, -1);
 		if (rc == 0 && strcmp(s->attempt.outcome, "failed") == 0)
-			res->failed++;
+			u->res->failed++;
 		else if (rc == 0 && strcmp(s->attempt.outcome, "quarantined") == 0)
-			res->quarantined++;
+			u->res->quarantined++;
 		if (s->reason)
 			rw_log(ctx, RW_LOG_ERROR, "%s", s->reason);
 	}
-	if (rc == 0 && opts->regimes)
-		rc = rw_normalise_baseline(ctx, opts->dict, opts->regimes, &state);
-	if (rc < 0)
-		goto out;
+	if (rc == 0 && u->opts->regimes)
+		rc = rw_normalise_baseline(ctx, u->opts->dict, u->opts->regimes, &u->state);
+	return rc;
+}
 
-	/* The new state, the baseline and the dictionary as archived evidence. */
-	rc = state_serialise(&state, ser);
+/* The archive commit: the documents, the new state, the baseline and the dictionary as
+   evidence. res->commit stays "" when nothing changed. */
+static int step_commit(update_run *u)
+{
+	rw_ctx *ctx = u->ctx;
+	const rw_update_opts *o = u->opts;
+	int rc;
+
+	rc = state_serialise(ctx, &u->state, u->ser);
 	if (rc == 0)
-		rc = add_file(files, &nfiles, maxfiles, STATE_STATUSES, rw_buf_cstr(&ser[0]), ser[0].len);
+		rc = add_file(ctx, u->files, &u->nfiles, u->maxfiles, STATE_STATUSES, rw_buf_cstr(&u->ser[0]),
+			      u->ser[0].len);
 	if (rc == 0)
-		rc = add_file(files, &nfiles, maxfiles, STATE_ENTITIES, rw_buf_cstr(&ser[1]), ser[1].len);
+		rc = add_file(ctx, u->files, &u->nfiles, u->maxfiles, STATE_ENTITIES, rw_buf_cstr(&u->ser[1]),
+			      u->ser[1].len);
 	if (rc == 0)
-		rc = add_file(files, &nfiles, maxfiles, STATE_ANNOUNCEMENTS, rw_buf_cstr(&ser[2]), ser[2].len);
-	if (rc == 0 && opts->regimes_text)
-		rc = add_file(files, &nfiles, maxfiles, "sources/" RW_BASELINE_SOURCE "/body", opts->regimes_text,
-			      opts->regimes_len);
-	if (rc == 0 && opts->dict_text)
-		rc = add_file(files, &nfiles, maxfiles, DICTIONARY_PATH, opts->dict_text, opts->dict_len);
+		rc = add_file(ctx, u->files, &u->nfiles, u->maxfiles, STATE_ANNOUNCEMENTS, rw_buf_cstr(&u->ser[2]),
+			      u->ser[2].len);
+	if (rc == 0 && o->regimes_text)
+		rc = add_file(ctx, u->files, &u->nfiles, u->maxfiles, "sources/" RW_BASELINE_SOURCE "/body",
+			      o->regimes_text, o->regimes_len);
+	if (rc == 0 && o->dict_text)
+		rc = add_file(ctx, u->files, &u->nfiles, u->maxfiles, DICTIONARY_PATH, o->dict_text, o->dict_len);
 	if (rc == 0)
-		rc = build_message(&msg, runs, n, ctx->now);
-	if (rc < 0) {
-		rc = rw_error(ctx, rc, "out of memory");
-		goto out;
-	}
-	rc = rw_archive_commit(ctx, ar, files, nfiles, rw_buf_cstr(&msg), ctx->now, res->commit);
-	if (rc == 0 && res->commit[0]) {
+		rc = build_message(ctx, &u->msg, u->runs, u->n, ctx->now);
+	if (rc == 0)
+		rc = rw_archive_commit(ctx, u->ar, u->files, u->nfiles, rw_buf_cstr(&u->msg), ctx->now, u->res->commit);
+	if (rc == 0 && u->res->commit[0])
+		rw_fault_point(ctx, "after_archive_commit");
+	return rc;
+}
+
+/* Records the archive commit (one transaction), then every source's attempt. */
+static int step_record(update_run *u)
+{
+	rw_ctx *ctx = u->ctx;
+	rw_attempt *att;
+	size_t i;
+	int rc = 0;
+
+	if (u->res->commit[0]) {
 		rw_apply a;
 
-		rw_fault_point(ctx, "after_archive_commit");
 		memset(&a, 0, sizeof(a));
-		a.oid = res->commit;
+		a.oid = u->res->commit;
 		a.recorded_at = ctx->now;
-		a.message = rw_buf_cstr(&msg);
-		a.state = &state;
-		a.dict = opts->dict;
-		a.regimes = opts->regimes;
-		rc = rw_db_apply(ctx, db, &a, &res->run);
-		rw_fault_point(ctx, "after_db_apply");
+		a.message = rw_buf_cstr(&u->msg);
+		a.state = &u->state;
+		a.dict = u->opts->dict;
+		a.regimes = u->opts->regimes;
+		rc = rw_db_apply(ctx, u->db, &a, &u->res->run);
+		if (rc == 0)
+			rw_fault_point(ctx, "after_db_apply");
 	}
-	if (rc == 0 && n > 0) {
-		rw_attempt *att = calloc(n, sizeof(*att));
+	if (rc < 0 || u->n == 0)
+		return rc;
+	att = calloc(u->n, sizeof(*att));
+	if (att == NULL)
+		return rw_error(ctx, RW_ENOMEM, "out of memory");
+	for (i = 0; i < u->n; i++)
+		att[i] = u->runs[i].attempt;
+	rc = rw_db_record_attempts(ctx, u->db, att, u->n, ctx->now);
+	free(att);
+	return rc;
+}
 
-		if (att == NULL) {
-			rc = rw_error(ctx, RW_ENOMEM, "out of memory");
-			goto out;
-		}
-		for (i = 0; i < n; i++)
-			att[i] = runs[i].attempt;
-		rc = rw_db_record_attempts(ctx, db, att, n, ctx->now);
-		free(att);
+/* Queues the notifications of every recorded run not queued yet. The runs stay recorded
+   whatever happens here: a failure is logged and the next update queues them. */
+static void step_queue(update_run *u)
+{
+	rw_ctx *ctx = u->ctx;
+	rw_queue_result q;
+
+	rw_fault_point(ctx, "before_queue");
+	if (rw_notify_queue_runs(ctx, u->db, u->opts->dict, &q) < 0) {
+		rw_log(ctx, RW_LOG_ERROR, "%s", rw_errmsg(ctx));
+		rw_clear_error(ctx);
+		u->res->notify_failed = 1;
 	}
-	/* The outbox rows are committed with the run; delivering them never undoes it. */
-	if (rc == 0 && opts->notify) {
-		rw_fault_point(ctx, "after_outbox_commit");
-		if (rw_notify_deliver(ctx, db, opts->notify, &res->notify) < 0) {
-			rw_log(ctx, RW_LOG_ERROR, "notifications not delivered: %s", rw_errmsg(ctx));
-			rw_clear_error(ctx);
-			res->notify_failed = 1;
-		}
+	u->res->queue.runs += q.runs;
+	u->res->queue.queued += q.queued;
+	u->res->queue.skipped += q.skipped;
+}
+
+/* Delivers the outbox (not with --no-notify); delivering never undoes the run. */
+static void step_deliver(update_run *u)
+{
+	rw_ctx *ctx = u->ctx;
+
+	if (u->opts->notify == NULL)
+		return;
+	rw_fault_point(ctx, "after_outbox_commit");
+	if (rw_notify_deliver(ctx, u->db, u->opts->notify, &u->res->notify) < 0) {
+		rw_log(ctx, RW_LOG_ERROR, "notifications not delivered: %s", rw_errmsg(ctx));
+		rw_clear_error(ctx);
+		u->res->notify_failed = 1;
 	}
-out:
-	for (i = 0; runs && i < n; i++) {
-		rw_fetch_res_release(&runs[i].res);
-		free(runs[i].etag);
-		free(runs[i].last_modified);
-		free(runs[i].reason);
-		free(runs[i].meta);
+}
+
+static void update_release(update_run *u)
+{
+	size_t i;
+
+	for (i = 0; u->runs && i < u->n; i++) {
+		rw_fetch_res_release(&u->runs[i].res);
+		free(u->runs[i].etag);
+		free(u->runs[i].last_modified);
+		free(u->runs[i].reason);
+		free(u->runs[i].meta);
 	}
-	for (i = 0; paths && i < nfiles; i++)
-		free(paths[i]);
-	free(paths);
-	free(files);
-	free(runs);
-	free(reqs);
-	free(results);
+	for (i = 0; u->paths && i < u->nfiles; i++)
+		free(u->paths[i]);
+	free(u->paths);
+	free(u->files);
+	free(u->runs);
+	free(u->reqs);
+	free(u->results);
 	for (i = 0; i < 3; i++)
-		rw_buf_release(&ser[i]);
-	rw_buf_release(&msg);
-	rw_state_release(&state);
-	rw_matcher_free(m);
-	rw_db_close(db);
-	rw_archive_free(ar);
-	free(db_path);
-	free(ar_path);
-	if (lock_fd >= 0)
-		close(lock_fd);
+		rw_buf_release(&u->ser[i]);
+	rw_buf_release(&u->msg);
+	rw_state_release(&u->state);
+	rw_matcher_free(u->m);
+	rw_db_close(u->db);
+	rw_archive_free(u->ar);
+	free(u->db_path);
+	free(u->ar_path);
+	if (u->lock_fd >= 0)
+		close(u->lock_fd);
+}
+
+int rw_update(rw_ctx *ctx, const rw_update_opts *opts, rw_update_result *res)
+{
+	update_run u;
+	size_t i;
+	int rc;
+
+	memset(res, 0, sizeof(*res));
+	memset(&u, 0, sizeof(u));
+	u.ctx = ctx;
+	u.opts = opts;
+	u.res = res;
+	u.lock_fd = -1;
+	rw_state_init(&u.state);
+	for (i = 0; i < 3; i++)
+		rw_buf_init(&u.ser[i], 0);
+	rw_buf_init(&u.msg, 0);
+	rw_date_from_time(ctx->now, u.today);
+
+	rc = step_open(&u);
+	if (rc == 0)
+		rc = step_recover(&u);
+	if (rc == 0)
+		step_queue(&u); /* runs recorded before (recovered, or killed before queueing) */
+	if (rc == 0)
+		rc = step_fetch(&u);
+	if (rc == 0)
+		rc = step_process(&u);
+	if (rc == 0)
+		rc = step_commit(&u);
+	if (rc == 0)
+		rc = step_record(&u);
+	if (rc == 0)
+		step_queue(&u);
+	if (rc == 0)
+		step_deliver(&u);
+	update_release(&u);
 	return rc;
 }

@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "regwatch/inventory.h"
 #include "regwatch/members.h"
+#include "regwatch/notify.h"
 #include "regwatch/update.h"
 
 /* Opens the database for writing, creating the data directory and the file if needed. */

@@ -1,5 +1,5 @@
 /*
- * Inside the history module (src/history*.c, the only files that use SQLite):
+ * Inside the history module (the .c files of src/history, the only ones that use SQLite):
  * the connection and the small helpers every query file shares.
  */
 #ifndef REGWATCH_HISTORY_DB_H
@@ -28,5 +28,10 @@ const char *rw_sql_text(sqlite3_stmt *st, int i);
 int rw_sql_step_done(rw_ctx *ctx, struct rw_db *db, sqlite3_stmt *st);
 /* Runs a query and appends each row (out->ncols columns, as text) to out. */
 int rw_sql_rows(rw_ctx *ctx, struct rw_db *db, sqlite3_stmt *st, rw_table *out);
+
+/* Of every interval known (RW_Q_NCOLS columns), appends to out those in force on date d,
+   where the curated baseline and a live list agree on a status under one regime taking
+   the start from the baseline and the end from the live list (resolve.c). */
+int rw_resolve_on(rw_ctx *ctx, const rw_table *all, const char *d, rw_table *out);
 
 #endif

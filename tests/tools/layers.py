@@ -41,7 +41,7 @@ PUBLIC = {
     "normalise": "normalise",
     "diff": "diff",
     "inventory": "impact", "impact": "impact",
-    "notify": "notify", "secret": "notify",
+    "notify": "notify", "secret": "notify", "queue": "notify",
     "report": "report",
     "update": "app", "rebuild": "app", "sync": "app", "doctor": "app", "datadir": "app",
 }

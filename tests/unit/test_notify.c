@@ -10,6 +10,7 @@
 #include "regwatch/dates.h"
 #include "regwatch/members.h"
 #include "regwatch/notify.h"
+#include "regwatch/queue.h"
 #include "regwatch/secret.h"
 #include "testutil.h"
 
