@@ -572,7 +572,6 @@ static void step_queue(update_run *u)
 	rw_ctx *ctx = u->ctx;
 	rw_queue_result q;
 
-	rw_fault_point(ctx, "before_queue");
 	if (rw_notify_queue_runs(ctx, u->db, u->opts->dict, &q) < 0) {
 		rw_log(ctx, RW_LOG_ERROR, "%s", rw_errmsg(ctx));
 		rw_clear_error(ctx);
@@ -660,8 +659,10 @@ int rw_update(rw_ctx *ctx, const rw_update_opts *opts, rw_update_result *res)
 		rc = step_commit(&u);
 	if (rc == 0)
 		rc = step_record(&u);
-	if (rc == 0)
+	if (rc == 0) {
+		rw_fault_point(ctx, "before_queue"); /* recorded, not queued: the next start queues it */
 		step_queue(&u);
+	}
 	if (rc == 0)
 		step_deliver(&u);
 	update_release(&u);

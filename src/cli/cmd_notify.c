@@ -55,6 +55,38 @@ static int dead_lines(rw_buf *out, const rw_outbox *dead)
 	return rc;
 }
 
+/* One line per member skipped when a run was queued, for people. */
+static int skipped_lines(rw_buf *out, const rw_table *skipped)
+{
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < skipped->n && rc == 0; i++) {
+		char *const *f = skipped->v[i].f;
+
+		rc = rw_buf_printf(out, "skipped: run %s for %s: %s\n", f[RW_QP_RUN], f[RW_QP_MEMBER], f[RW_QP_REASON]);
+	}
+	return rc;
+}
+
+static void json_skipped(rw_json *j, const rw_table *skipped)
+{
+	size_t i;
+
+	rw_json_array(j, "skipped");
+	for (i = 0; i < skipped->n; i++) {
+		char *const *f = skipped->v[i].f;
+
+		rw_json_object(j, NULL);
+		rw_json_int(j, "run", strtol(f[RW_QP_RUN], NULL, 10));
+		rw_json_str(j, "member", f[RW_QP_MEMBER]);
+		rw_json_str(j, "reason", f[RW_QP_REASON]);
+		rw_json_str(j, "at", f[RW_QP_CREATED_AT]);
+		rw_json_end(j);
+	}
+	rw_json_end(j);
+}
+
 int cmd_notify(cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -67,6 +99,7 @@ int cmd_notify(cli *c, int argc, char **argv)
 	rw_notify_result res;
 	rw_outbox msgs = {0}, dead = {0};
 	rw_outbox_counts counts;
+	rw_table skipped;
 	rw_buf out = RW_BUF_INIT;
 	rw_db *db = NULL;
 	char *path = NULL;
@@ -77,6 +110,7 @@ int cmd_notify(cli *c, int argc, char **argv)
 	memset(&no, 0, sizeof(no));
 	memset(&res, 0, sizeof(res));
 	memset(&counts, 0, sizeof(counts));
+	rw_table_init(&skipped, RW_QP_NCOLS);
 	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (o == 'n')
 			dry = 1;
@@ -123,6 +157,8 @@ int cmd_notify(cli *c, int argc, char **argv)
 		rc = rw_outbox_count(&c->ctx, db, c->ctx.now, &counts);
 	if (rc == 0 && db)
 		rc = rw_outbox_list(&c->ctx, db, "dead", &dead);
+	if (rc == 0 && db)
+		rc = rw_db_queue_problems(&c->ctx, db, &skipped);
 	if (rc < 0) {
 		status = cli_fail(c, rc);
 		goto out;
@@ -150,6 +186,7 @@ int cmd_notify(cli *c, int argc, char **argv)
 		for (i = 0; i < dead.n; i++)
 			json_message(&j, &dead.v[i], 0);
 		rw_json_end(&j);
+		json_skipped(&j, &skipped);
 		rw_json_end(&j);
 		status = rw_json_finish(&j) == 0 ? cli_print_json(c, &out) : EXIT_FAIL;
 	} else {
@@ -177,9 +214,11 @@ int cmd_notify(cli *c, int argc, char **argv)
 		}
 		if (rc == 0)
 			rc = dead_lines(&out, &dead);
+		if (rc == 0)
+			rc = skipped_lines(&out, &skipped);
 		if (rc < 0)
 			status = cli_fail(c, rc == c->ctx.errcode ? rc : rw_error(&c->ctx, RW_ENOMEM, "out of memory"));
-		else if (!c->quiet || dead.n)
+		else if (!c->quiet || dead.n || skipped.n)
 			status = cli_print(c, rw_buf_cstr(&out), out.len);
 	}
 	if (status == EXIT_OK && (res.retry > 0 || res.dead > 0))
@@ -188,6 +227,7 @@ out:
 	rw_notify_opts_release(&no);
 	rw_outbox_release(&msgs);
 	rw_outbox_release(&dead);
+	rw_table_release(&skipped);
 	rw_buf_release(&out);
 	rw_db_close(db);
 	free(path);
@@ -198,13 +238,16 @@ void cli_json_notifications(cli *c, struct rw_json *j)
 {
 	rw_outbox_counts counts;
 	rw_outbox dead = {0};
+	rw_table skipped;
 	size_t i;
 
+	rw_table_init(&skipped, RW_QP_NCOLS);
 	if (rw_outbox_count(&c->ctx, c->db, c->ctx.now, &counts) < 0 ||
-	    rw_outbox_list(&c->ctx, c->db, "dead", &dead) < 0) {
+	    rw_outbox_list(&c->ctx, c->db, "dead", &dead) < 0 || rw_db_queue_problems(&c->ctx, c->db, &skipped) < 0) {
 		rw_log(&c->ctx, RW_LOG_WARN, "notifications: %s", rw_errmsg(&c->ctx));
 		rw_json_null(j, "notifications");
 		rw_outbox_release(&dead);
+		rw_table_release(&skipped);
 		return;
 	}
 	rw_json_object(j, "notifications");
@@ -215,20 +258,24 @@ void cli_json_notifications(cli *c, struct rw_json *j)
 	for (i = 0; i < dead.n; i++)
 		json_message(j, &dead.v[i], 0);
 	rw_json_end(j);
+	json_skipped(j, &skipped);
 	rw_json_end(j);
 	rw_outbox_release(&dead);
+	rw_table_release(&skipped);
 }
 
 int cli_print_notifications(cli *c)
 {
 	rw_outbox_counts counts;
 	rw_outbox dead = {0};
+	rw_table skipped;
 	rw_buf out = RW_BUF_INIT;
 	long queued;
 	int status = EXIT_OK;
 
+	rw_table_init(&skipped, RW_QP_NCOLS);
 	if (rw_outbox_count(&c->ctx, c->db, c->ctx.now, &counts) < 0 ||
-	    rw_outbox_list(&c->ctx, c->db, "dead", &dead) < 0) {
+	    rw_outbox_list(&c->ctx, c->db, "dead", &dead) < 0 || rw_db_queue_problems(&c->ctx, c->db, &skipped) < 0) {
 		status = cli_fail(c, c->ctx.errcode);
 		goto out;
 	}
@@ -240,10 +287,16 @@ int cli_print_notifications(cli *c)
 			      queued > 0 ? "" : "\n", dead.n);
 		dead_lines(&out, &dead);
 	}
+	if (skipped.n > 0) {
+		rw_buf_printf(&out, "%snotifications: %zu %s not queued (skipped; see 'regwatch notify')\n",
+			      out.len ? "" : "\n", skipped.n, skipped.n == 1 ? "message" : "messages");
+		skipped_lines(&out, &skipped);
+	}
 	if (out.len)
 		status = cli_print(c, rw_buf_cstr(&out), out.len);
 out:
 	rw_outbox_release(&dead);
+	rw_table_release(&skipped);
 	rw_buf_release(&out);
 	return status;
 }

@@ -23,7 +23,8 @@ SECOND = "2026-11-30T02:00:00Z"
 HEADLINES = os.path.join(rwtest.SOURCE_DIR, "tests", "data", "feeds", "fcc-headlines.rss")
 
 # The steps of an update, in order, at which a test build can be killed.
-FAULT_POINTS = ["after_fetch", "mid_archive", "after_archive_commit", "in_db_transaction", "after_db_apply"]
+FAULT_POINTS = ["after_fetch", "mid_archive", "after_archive_commit", "in_db_transaction", "after_db_apply",
+                "before_queue", "in_queue_transaction"]
 
 # What the record holds, without the instant a database applied a run (applied_at).
 RECORD_QUERIES = {
@@ -169,6 +170,10 @@ class Crash(rwtest.Env):
         self.assertEqual(len(ref_deliveries), 2)
         self.assertEqual(deliveries, ref_deliveries, point)
         self.assertEqual(self.db_rows("SELECT member, channel, state, attempts, run FROM outbox"), ref_outbox)
+        # Exactly one message per member and run, and every run queued.
+        self.assertEqual(self.db_rows("SELECT member, run, count(*) FROM outbox GROUP BY member, run ORDER BY run"),
+                         [("hooks@example.org", 1, 1), ("hooks@example.org", 2, 1)], point)
+        self.assertEqual(self.db_rows("SELECT count(*) FROM runs WHERE queued_at IS NULL"), [(0,)], point)
         # The questions users ask have the same answers.
         for vendor in ("hytera", "hikvision", "huawei"):
             self.assertEqual(self.json("status", vendor, now=SECOND),
@@ -204,6 +209,30 @@ class Crash(rwtest.Env):
 
     def test_killed_after_the_database_transaction(self):
         self.killed_at("after_db_apply")
+
+    def test_killed_after_the_run_is_recorded_before_it_is_queued(self):
+        self.killed_at("before_queue")
+
+    def test_killed_inside_the_queueing_transaction(self):
+        self.killed_at("in_queue_transaction")
+
+    def test_killed_before_queueing_the_next_update_queues_once(self):
+        """The run is recorded but not queued; the retry records nothing new and queues it once."""
+        self.use_data("data")
+        self.add_webhook_member()
+        now, page, headlines = self.nights[0]
+        self.serve(page, headlines)
+        p = self.run_rw("update", now=now, fault="before_queue")
+        self.assertEqual(p.returncode, -signal.SIGKILL, p.stderr)
+        self.assertEqual(self.db_rows("SELECT id, queued_at IS NULL FROM runs"), [(1, 1)])
+        self.assertEqual(self.db_rows("SELECT count(*) FROM outbox"), [(0,)])
+        p = self.run_rw("update", now=now, expect=0)
+        self.assertIn("nothing changed", p.stdout)
+        self.assertIn("notifications: 1 sent", p.stdout)
+        self.assertEqual(self.db_rows("SELECT id, queued_at IS NULL FROM runs"), [(1, 0)])
+        self.assertEqual(self.db_rows("SELECT member, run, state FROM outbox"), [("hooks@example.org", 1, "sent")])
+        self.run_rw("update", now=now, expect=0)
+        self.assertEqual(len(self.deliveries()), 1)
 
     def test_killed_mid_archive_leaves_main_where_it_was(self):
         self.use_data("data")

@@ -11,6 +11,7 @@ import json
 import os
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -212,6 +213,87 @@ class Members(Notify):
         self.assertEqual(len(self.smtp.accepted()), 3)
         self.assertEqual(len(self.posts()), 1)
         self.assertEqual(len(self.outbox()), 4)
+
+
+class Skipped(Notify):
+    def big_inventory(self, rows=10000):
+        """About 9 MB of Hikvision cameras: every one of them affected by a Hikvision change."""
+        path = os.path.join(self.tmp, "depots.csv")
+        note = "mounted on the depot gantry; " * 32
+        with open(path, "w") as f:
+            f.write("asset_id,site,manufacturer,brand,model,quantity,chipset,installed,purpose,notes\n")
+            for i in range(rows):
+                f.write("DEP-%05d,Depot %02d,Hikvision,,DS-2CD2143G2-I,1,,2019-05-02,public-safety,%s%d\n"
+                        % (i, i % 40, note, i))
+        self.assertGreater(os.path.getsize(path), 9 * 1000 * 1000)
+        return path
+
+    def test_a_member_whose_message_is_too_large_is_skipped_and_the_others_served(self):
+        self.run_rw("update", now=FIRST_RUN, expect=0)
+        self.add_member("depots@example.org", "--vendor", "hikvision", "--inventory", self.big_inventory())
+        self.add_member("council@example.org", "--vendor", "hikvision",
+                        "--inventory", os.path.join(DATA, "council-assets.csv"))
+        self.publish_all_five()
+        p = self.run_rw("update", now=SECOND_RUN, expect=0)
+        self.assertIn("run 2 recorded", p.stdout)
+        self.assertIn("notifications: 1 sent, 0 to retry, 0 failed for good", p.stdout)
+        skipped = r"member 'depots@example.org' skipped: message of \d+ bytes is over the 8 MiB limit"
+        self.assertRegex(p.stderr, r"run 2: " + skipped)
+        self.assertNotIn("out of memory", p.stderr)
+        # The run is recorded: the history and the diff show it.
+        self.assertEqual(self.db_rows("SELECT id, queued_at IS NOT NULL FROM runs ORDER BY id"), [(1, 1), (2, 1)])
+        self.assertIn("us.fcc-covered-list", [s["regime"] for s in self.json("status", "hikvision",
+                                                                            now=SECOND_RUN)["statuses"]])
+        self.assertIn("hikvision", json.dumps(self.json("diff", "--since", FIRST_RUN, now=SECOND_RUN)))
+        # The other member got its message through the loopback SMTP server.
+        got = self.smtp.accepted()
+        self.assertEqual([rec["rcpt"][0] for rec, _, _ in got], ["council@example.org"])
+        self.assertIn("CAM-0042", body_of(got[0][1]))
+        self.assertEqual(self.outbox(), [("council@example.org", "smtp", "sent", 1, 2)])
+        # notify and sources name the member and the reason.
+        reason = r"skipped: run 2 for depots@example\.org: message of \d+ bytes is over the 8 MiB limit"
+        p = self.run_rw("notify", now=SECOND_RUN, expect=0)
+        self.assertRegex(p.stdout, reason)
+        doc = self.json("notify", now=SECOND_RUN)
+        self.assertEqual([(s["run"], s["member"]) for s in doc["skipped"]], [(2, "depots@example.org")])
+        self.assertRegex(doc["skipped"][0]["reason"], r"^message of \d+ bytes is over the 8 MiB limit$")
+        p = self.run_rw("sources", now=SECOND_RUN, expect=0)
+        self.assertIn("notifications: 1 message not queued (skipped; see 'regwatch notify')", p.stdout)
+        self.assertRegex(p.stdout, reason)
+        doc = self.json("sources", now=SECOND_RUN)
+        self.assertEqual(doc["notifications"]["skipped"][0]["member"], "depots@example.org")
+
+        # A second night still works: Hikvision leaves the list; the council hears of it.
+        self.write_www("coveredlist", covered_list_page([r for r in ROWS_2021 if "Hikvision" not in r[0]]),
+                       mtime=1615680000)
+        p = self.run_rw("update", now=THIRD_RUN, expect=0)
+        self.assertIn("run 3 recorded", p.stdout)
+        self.assertIn("notifications: 1 sent", p.stdout)
+        self.assertEqual([rec["rcpt"][0] for rec, _, _ in self.smtp.accepted()],
+                         ["council@example.org", "council@example.org"])
+        self.assertEqual(self.db_rows("SELECT count(*) FROM runs WHERE queued_at IS NULL"), [(0,)])
+
+        # Registered again with a small inventory, the member's reported problems are gone.
+        self.add_member("depots@example.org", "--vendor", "hikvision", now=THIRD_RUN)
+        self.assertEqual(self.json("notify", now=THIRD_RUN)["skipped"], [])
+
+    def test_an_unreadable_stored_inventory_skips_only_that_member(self):
+        self.run_rw("update", now=FIRST_RUN, expect=0)
+        self.add_member("depots@example.org", "--vendor", "hikvision",
+                        "--inventory", os.path.join(DATA, "council-assets.csv"))
+        self.add_member("council@example.org", "--vendor", "hikvision")
+        # What a damaged database, or an inventory format that has since become stricter, holds.
+        con = sqlite3.connect(os.path.join(self.data, "regwatch.db"))
+        con.execute("UPDATE members SET inventory = 'no,header,here' WHERE email = 'depots@example.org'")
+        con.commit()
+        con.close()
+        self.publish_all_five()
+        p = self.run_rw("update", now=SECOND_RUN, expect=0)
+        self.assertIn("notifications: 1 sent", p.stdout)
+        self.assertRegex(p.stderr, r"run 2: member 'depots@example.org' skipped: stored inventory cannot be read: ")
+        self.assertEqual([rec["rcpt"][0] for rec, _, _ in self.smtp.accepted()], ["council@example.org"])
+        self.assertRegex(self.run_rw("notify", now=SECOND_RUN, expect=0).stdout,
+                         r"skipped: run 2 for depots@example\.org: stored inventory cannot be read: ")
 
 
 class Delivery(Notify):
