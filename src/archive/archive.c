@@ -17,6 +17,7 @@
 #include <git2.h>
 
 #include "regwatch/archive.h"
+#include "regwatch/array.h"
 
 #define ARCHIVE_BRANCH "main"
 #define ARCHIVE_REF "refs/heads/main"
@@ -716,7 +717,7 @@ out:
 int rw_archive_walk(rw_ctx *ctx, rw_archive *ar, rw_archive_walk_fn fn, void *arg)
 {
 	git_commit *c = NULL, *next = NULL;
-	git_oid *ids = NULL, *grown;
+	git_oid *ids = NULL;
 	size_t n = 0, cap = 0, i;
 	char hex[RW_OID_LEN];
 	int rc;
@@ -726,14 +727,10 @@ int rw_archive_walk(rw_ctx *ctx, rw_archive *ar, rw_archive_walk_fn fn, void *ar
 		goto out;
 	/* Collect the first-parent chain newest first, then call fn oldest first. */
 	while (c) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 64;
-			grown = realloc(ids, cap * sizeof(*ids));
-			if (grown == NULL) {
-				rc = rw_error(ctx, RW_ENOMEM, "out of memory");
-				goto out;
-			}
-			ids = grown;
+		if ((rc = rw_array_grow((void **)&ids, &cap, n + 1, sizeof(*ids))) < 0) {
+			rc = rw_error(ctx, rc, "archive '%s': %s", ar->path,
+				      rc == RW_ENOMEM ? "out of memory" : "too many commits");
+			goto out;
 		}
 		git_oid_cpy(&ids[n++], git_commit_id(c));
 		if (git_commit_parentcount(c) == 0)

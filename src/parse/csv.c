@@ -429,17 +429,17 @@ static int add_record(struct csl *st, const char *entity, const char *list, cons
 		      const rw_strvec *aliases)
 {
 	rw_record *r;
+	int rc;
 	size_t i;
 
 	if (st->recs->n - st->first >= CSL_MAX_RECORDS) {
 		free(text);
-		return rw_error(st->ctx, RW_EPARSE, "source '%s': more than %d records", st->source,
+		return rw_error(st->ctx, RW_ELIMIT, "source '%s': more than %d records", st->source,
 				CSL_MAX_RECORDS);
 	}
-	r = rw_records_add(st->recs);
-	if (r == NULL) {
+	if ((rc = rw_records_add(st->ctx, st->recs, st->source, &r)) < 0) {
 		free(text);
-		return rw_error(st->ctx, RW_ENOMEM, "out of memory");
+		return rc;
 	}
 	r->kind = RW_REC_ENTITY;
 	r->text = text;

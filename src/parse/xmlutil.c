@@ -530,3 +530,29 @@ int rw_xml_date(rw_ctx *ctx, const char *source, const char *item, xmlNodePtr no
 	free(s);
 	return rc;
 }
+
+int rw_xml_each(rw_ctx *ctx, const char *source, xmlXPathContextPtr xp, const char *expr, int cap,
+		const char *what, rw_xml_each_fn fn, void *arg)
+{
+	xmlXPathObjectPtr set = rw_xml_xpath(ctx, source, xp, NULL, expr);
+	int i, n, rc = 0;
+
+	if (set == NULL)
+		return ctx->errcode < 0 ? ctx->errcode : RW_EPARSE;
+	n = set->nodesetval ? set->nodesetval->nodeNr : 0;
+	if (n > cap) {
+		rw_log(ctx, RW_LOG_WARN, "source '%s': %d %s, only the first %d are read", source, n, what, cap);
+		n = cap;
+		rc = 1;
+	}
+	for (i = 0; i < n; i++) {
+		int frc = fn(ctx, arg, set->nodesetval->nodeTab[i]);
+
+		if (frc < 0) {
+			rc = frc == RW_ENOMEM ? rw_error(ctx, RW_ENOMEM, "source '%s': out of memory", source) : frc;
+			break;
+		}
+	}
+	xmlXPathFreeObject(set);
+	return rc;
+}
