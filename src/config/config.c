@@ -24,6 +24,8 @@
 
 #include "regwatch/config.h"
 #include "regwatch/dates.h"
+#include "regwatch/url.h"
+#include "regwatch/utf8.h"
 
 #define CONF_MAX_FILE (1L << 20) /* bytes in one configuration file */
 #define CONF_MAX_VALUE 4096      /* bytes in one value */
@@ -291,15 +293,17 @@ static int source_name_ok(const char *s)
 	return 1;
 }
 
-static int has_prefix_ci(const char *s, const char *prefix)
+/* rw_url_check on a key's value; a refusal is a configuration error naming the key. */
+static int url_key_ok(struct conf *c, const struct section_def *d, const char *sub, const char *key,
+		      const char *url, const char *schemes, unsigned flags, const char *hint)
 {
-	return strncasecmp(s, prefix, strlen(prefix)) == 0;
-}
+	int rc = rw_url_check(c->ctx, url, schemes, flags);
 
-static int web_url_ok(const char *s)
-{
-	return (strncmp(s, "https://", 8) == 0 && s[8] != '\0') ||
-	       (strncmp(s, "http://", 7) == 0 && s[7] != '\0');
+	if (rc == RW_ENOMEM)
+		return out_of_memory(c->ctx);
+	if (rc < 0)
+		return conf_error(c, d, sub, "key '%s': %s%s", key, rw_errmsg(c->ctx), hint ? hint : "");
+	return 0;
 }
 
 /* A fraction written as digits with an optional decimal part: 0, 1, 0.5, .25 */
@@ -495,11 +499,12 @@ static int store_value(struct conf *c, const struct section_def *d, const char *
 		rc = check_text(c, d, sub, k, value);
 		if (rc < 0)
 			return rc;
-		if (k->type == KT_MULTI)
-			return rw_strvec_push((rw_strvec *)field, value) < 0 ? out_of_memory(c->ctx) : 0;
-		s = rw_strdup(value);
+		/* text is valid UTF-8 from here on: each malformed sequence is U+FFFD */
+		s = rw_utf8_repaired(value, strlen(value));
 		if (s == NULL)
 			return out_of_memory(c->ctx);
+		if (k->type == KT_MULTI)
+			return rw_strvec_push_owned((rw_strvec *)field, s) < 0 ? out_of_memory(c->ctx) : 0;
 		rw_str_replace((char **)field, s);
 		return 0;
 	case KT_BOOL:
@@ -674,18 +679,12 @@ static int regime_id_ok(const char *id)
 static int source_validate(struct conf *c, const rw_source *s)
 {
 	const struct section_def *d = &feeds_defs[FEEDS_SOURCE];
-	const char *p;
+	int rc;
 
 	if (s->url == NULL)
 		return conf_error(c, d, s->name, "missing key 'url'");
-	if (!(has_prefix_ci(s->url, "https://") || has_prefix_ci(s->url, "http://") ||
-	      has_prefix_ci(s->url, "file://")))
-		return conf_error(c, d, s->name, "key 'url': scheme must be http, https or file");
-	if (strstr(s->url, "://")[3] == '\0')
-		return conf_error(c, d, s->name, "key 'url': nothing after the scheme");
-	for (p = s->url; *p; p++)
-		if (*p == ' ')
-			return conf_error(c, d, s->name, "key 'url': contains spaces");
+	if ((rc = url_key_ok(c, d, s->name, "url", s->url, "http https file", RW_URL_NO_SPACES, NULL)) < 0)
+		return rc;
 	if (s->format == NULL)
 		return conf_error(c, d, s->name, "missing key 'format'");
 	if (!rw_format_known(s->format))
@@ -747,7 +746,7 @@ static int notify_validate(struct conf *c, rw_feeds *f)
 {
 	const struct section_def *d = &feeds_defs[FEEDS_SMTP], *n = &feeds_defs[FEEDS_NOTIFY];
 	const rw_smtp_conf *s = &f->smtp;
-	const char *host;
+	int rc;
 
 	if (s->password)
 		return conf_error(c, d, NULL, "key 'password': a password is never read from feeds.conf; "
@@ -755,19 +754,13 @@ static int notify_validate(struct conf *c, rw_feeds *f)
 	if (s->url == NULL && (s->from || s->username || s->password_file))
 		return conf_error(c, d, NULL, "missing key 'url' (smtp://HOST:PORT or smtps://HOST:PORT)");
 	if (s->url) {
-		if (has_prefix_ci(s->url, "smtp://"))
-			host = s->url + 7;
-		else if (has_prefix_ci(s->url, "smtps://"))
-			host = s->url + 8;
-		else
-			return conf_error(c, d, NULL, "key 'url': scheme must be smtp or smtps");
-		if (host[0] == '\0' || host[0] == '/' || host[0] == ':')
-			return conf_error(c, d, NULL, "key 'url': no host after the scheme");
-		if (strchr(s->url, ' '))
-			return conf_error(c, d, NULL, "key 'url': contains spaces");
-		if (strchr(host, '@'))
-			return conf_error(c, d, NULL, "key 'url': credentials do not belong in the url; "
-				       "give username and passwordFile");
+		rc = url_key_ok(c, d, NULL, "url", s->url, "smtp smtps", RW_URL_NO_SPACES | RW_URL_NO_CREDENTIALS,
+				NULL);
+		if (rc < 0 && strstr(rw_errmsg(c->ctx), "credentials") != NULL)
+			rc = conf_error(c, d, NULL, "key 'url': credentials do not belong in the url; "
+					"give username and passwordFile");
+		if (rc < 0)
+			return rc;
 		if (s->from == NULL)
 			return conf_error(c, d, NULL, "missing key 'from' (the sender address)");
 		if (!mail_address_ok(s->from))
@@ -1051,6 +1044,7 @@ static int dict_vendors(struct conf *c, rw_dict *d)
 static int link_validate(struct conf *c, const rw_dict *d, const rw_link *l)
 {
 	const struct section_def *def = &dict_defs[DICT_LINK];
+	int rc;
 
 	if (l->vendor == NULL)
 		return conf_error(c, def, l->id, "missing key 'vendor'");
@@ -1076,8 +1070,8 @@ static int link_validate(struct conf *c, const rw_dict *d, const rw_link *l)
 		return conf_error(c, def, l->id, "key 'confidence': must be verified, corroborated or claimed");
 	if (l->evidence == NULL)
 		return conf_error(c, def, l->id, "missing key 'evidence'");
-	if (!web_url_ok(l->evidence))
-		return conf_error(c, def, l->id, "key 'evidence': must start with https:// or http://");
+	if ((rc = url_key_ok(c, def, l->id, "evidence", l->evidence, "https http", RW_URL_NO_SPACES, NULL)) < 0)
+		return rc;
 	return 0;
 }
 
@@ -1143,6 +1137,7 @@ static int regime_validate(struct conf *c, const rw_regime *g)
 {
 	const struct section_def *def = &regimes_defs[REGIMES_REGIME];
 	const char *j = g->jurisdiction;
+	int rc;
 
 	if (j == NULL)
 		return conf_error(c, def, g->id, "missing key 'jurisdiction'");
@@ -1157,8 +1152,8 @@ static int regime_validate(struct conf *c, const rw_regime *g)
 		return conf_error(c, def, g->id, "missing key 'instrument'");
 	if (g->evidence == NULL)
 		return conf_error(c, def, g->id, "missing key 'evidence'");
-	if (!web_url_ok(g->evidence))
-		return conf_error(c, def, g->id, "key 'evidence': must start with https:// or http://");
+	if ((rc = url_key_ok(c, def, g->id, "evidence", g->evidence, "https http", RW_URL_NO_SPACES, NULL)) < 0)
+		return rc;
 	return 0;
 }
 
@@ -1169,6 +1164,7 @@ static int event_validate(struct conf *c, const rw_regimes *r, const rw_dict *di
 					       "confidence"};
 	const char *values[NELEM(required)];
 	size_t i;
+	int rc;
 
 	values[0] = e->vendor;
 	values[1] = e->regime;
@@ -1192,8 +1188,8 @@ static int event_validate(struct conf *c, const rw_regimes *r, const rw_dict *di
 		return conf_error(c, def, e->id, "key 'until': not a real date (YYYY-MM-DD): '%s'", e->until);
 	if (e->until && strcmp(e->until, e->since) <= 0)
 		return conf_error(c, def, e->id, "key 'until': '%s' is not after since '%s'", e->until, e->since);
-	if (!web_url_ok(e->evidence))
-		return conf_error(c, def, e->id, "key 'evidence': must start with https:// or http://");
+	if ((rc = url_key_ok(c, def, e->id, "evidence", e->evidence, "https http", RW_URL_NO_SPACES, NULL)) < 0)
+		return rc;
 	if (strcmp(e->confidence, "H") != 0 && strcmp(e->confidence, "M") != 0 && strcmp(e->confidence, "L") != 0)
 		return conf_error(c, def, e->id, "key 'confidence': must be H, M or L");
 	return 0;
