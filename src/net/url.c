@@ -56,6 +56,25 @@ static int scheme_listed(const char *list, const char *scheme)
 	return 0;
 }
 
+/* 1 when url opens with a scheme (RFC 3986: a letter, then letters, digits, '+', '-', '.',
+   then ':') that is one of the words of list; judged on the text itself, so that a URL
+   libcurl cannot read still gets the message about its scheme. */
+static int raw_scheme_listed(const char *list, const char *url)
+{
+	char scheme[32];
+	size_t n = 0;
+
+	if (!isalpha((unsigned char)url[0]))
+		return 0;
+	while (n < sizeof(scheme) - 1 && (isalnum((unsigned char)url[n]) || url[n] == '+' || url[n] == '-' ||
+					  url[n] == '.')) {
+		scheme[n] = url[n];
+		n++;
+	}
+	scheme[n] = '\0';
+	return url[n] == ':' && scheme_listed(list, scheme);
+}
+
 /* "scheme must be a, b or c" for the space-separated list. */
 static int scheme_error(rw_ctx *ctx, const char *list)
 {
@@ -100,6 +119,8 @@ int rw_url_check(rw_ctx *ctx, const char *url, const char *schemes, unsigned fla
 		for (p = (const unsigned char *)url; *p; p++)
 			if (*p <= 0x20 || *p == 0x7F)
 				return rw_error(ctx, RW_EDATA, "contains spaces or control characters");
+	if (!raw_scheme_listed(schemes, url))
+		return scheme_error(ctx, schemes);
 	u = curl_url();
 	if (u == NULL)
 		return rw_error(ctx, RW_ENOMEM, "out of memory");
