@@ -11,8 +11,8 @@
 #include <stddef.h>
 
 /* Makes room for at least `need` elements of `size` bytes in *items, whose capacity is
-   *cap; new elements are zeroed. 0, or RW_ENOMEM when memory runs out or the size would
-   overflow (the array is then unchanged). */
+   *cap; new elements are zeroed. 0, RW_ENOMEM when memory runs out, or RW_ELIMIT when
+   the size in bytes would overflow; on failure the array is unchanged. */
 int rw_array_grow(void **items, size_t *cap, size_t need, size_t size);
 
 #endif

@@ -77,4 +77,24 @@ int rw_fetch_check_runtime(rw_ctx *ctx, unsigned int min_version);
 /* "libcurl/7.88.1 OpenSSL/3.0.x zlib/..." for the run log; static storage. */
 const char *rw_fetch_library_version(void);
 
+/*
+ * The one set of libcurl safe defaults, for every easy handle regwatch creates
+ * (fetching here, mail and webhooks in notify): only the given protocols, for
+ * redirects too, peer and host verified at TLS 1.2 or later, no proxy unless
+ * one is given (the environment's http_proxy and the like are never read), no
+ * signals, and a cap on the body.
+ */
+typedef struct rw_curl_safety {
+	const char *protocols;       /* CURLOPT_PROTOCOLS_STR: "http,https", "smtp,smtps", "file" */
+	const char *redir_protocols; /* NULL: redirects are not followed */
+	long max_redirs;             /* when redirects are followed */
+	const char *ca_file;         /* NULL: the system's CA store */
+	const char *proxy;           /* NULL or "": no proxy */
+	long long max_body;          /* refuse bodies announced larger; 0: no cap */
+} rw_curl_safety;
+
+/* Applies s to the libcurl easy handle `easy` (a CURL *). 0, or the CURLcode of the first
+   option libcurl refused (a positive number, for curl_easy_strerror). */
+int rw_curl_harden(void *easy, const rw_curl_safety *s);
+
 #endif

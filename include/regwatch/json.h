@@ -1,6 +1,8 @@
 /*
  * A small JSON writer into an rw_buf: it escapes strings and places the
  * commas. Keys are given for members of objects and NULL inside arrays.
+ * Strings are written as valid UTF-8 whatever they hold: each malformed
+ * sequence becomes U+FFFD, so every document parses as JSON.
  */
 #ifndef REGWATCH_JSON_H
 #define REGWATCH_JSON_H

@@ -36,7 +36,13 @@ typedef struct rw_records {
 	int degraded;       /* parsed in recover mode with errors */
 } rw_records;
 
-rw_record *rw_records_add(rw_records *rs); /* zeroed new record, NULL on ENOMEM */
+/* A bound on the records of one document: far above any real list, far below memory exhaustion. */
+#define RW_RECORDS_MAX 2000000u
+
+/* Appends a zeroed record to rs and points *out at it (owned by rs). RW_ELIMIT with
+   "source 'SOURCE': more than 2000000 records" past RW_RECORDS_MAX, RW_ENOMEM with
+   "source 'SOURCE': out of memory" when memory runs out; *out is then NULL. */
+int rw_records_add(rw_ctx *ctx, rw_records *rs, const char *source, rw_record **out);
 void rw_records_release(rw_records *rs);
 /* Drops the records from index `from` on (what a failed parse appended). */
 void rw_records_truncate(rw_records *rs, size_t from);

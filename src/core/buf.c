@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "regwatch/array.h"
 #include "regwatch/core.h"
 
 char *rw_strdup(const char *s)
@@ -175,16 +176,11 @@ int rw_strvec_push_owned(rw_strvec *sv, char *s)
 {
 	if (s == NULL)
 		return RW_ENOMEM;
-	if (sv->n == sv->cap) {
-		size_t cap = sv->cap ? sv->cap * 2 : 8;
-		char **v = realloc(sv->v, cap * sizeof(*v));
+	int rc = rw_array_grow((void **)&sv->v, &sv->cap, sv->n + 1, sizeof(*sv->v));
 
-		if (v == NULL) {
-			free(s);
-			return RW_ENOMEM;
-		}
-		sv->v = v;
-		sv->cap = cap;
+	if (rc < 0) {
+		free(s);
+		return rc;
 	}
 	sv->v[sv->n++] = s;
 	return 0;
@@ -249,8 +245,11 @@ int rw_read_file(rw_ctx *ctx, rw_buf *out, const char *path, size_t max)
 		}
 		if (got == 0)
 			break;
-		if (rw_buf_append(out, chunk, (size_t)got) < 0) {
-			rc = rw_error(ctx, RW_ELIMIT, "'%s': larger than %zu bytes", path, max);
+		if ((rc = rw_buf_append(out, chunk, (size_t)got)) < 0) {
+			if (rc == RW_ELIMIT)
+				rc = rw_error(ctx, rc, "'%s': larger than %zu bytes", path, max);
+			else
+				rc = rw_error(ctx, rc, "'%s': out of memory", path);
 			break;
 		}
 	}

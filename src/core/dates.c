@@ -273,7 +273,7 @@ static int parse_rfc3339(const char *s, time_t *out)
 		return RW_EDATA;
 	}
 	if (!only_space(p) || !ymd_ok(y, (int)mo, (int)d) || hh > 23 || mi > 59 || ss > 60 ||
-	    oh > 23 || om > 59)
+	    oh > 14 || om > 59)
 		return RW_EDATA;
 	*out = make_utc(y, (int)mo, (int)d, (int)hh, (int)mi, (int)(ss > 59 ? 59 : ss)) -
 	       sign * (time_t)(oh * 3600 + om * 60);
@@ -323,7 +323,8 @@ static int parse_rfc822(const char *s, time_t *out)
 	}
 	p = skip_space(p);
 	if (*p == '+' || *p == '-') {
-		if (read_digits(p + 1, 4, &off) != 4)
+		/* +HHMM: real zones lie within fourteen hours of UTC, minutes below 60 */
+		if (read_digits(p + 1, 4, &off) != 4 || off / 100 > 14 || off % 100 > 59)
 			return RW_EDATA;
 		minutes = (int)((off / 100) * 60 + off % 100) * (*p == '-' ? -1 : 1);
 		p += 5;

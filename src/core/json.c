@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "regwatch/json.h"
+#include "regwatch/utf8.h"
 
 void rw_json_init(rw_json *j, rw_buf *out)
 {
@@ -16,15 +17,20 @@ static void put(rw_json *j, const char *s)
 		j->rc = rw_buf_puts(j->out, s);
 }
 
-/* The string quoted and escaped; bytes that need no escape are copied in runs. */
+/* The string quoted and escaped; bytes that need no escape are copied in runs, and
+   every malformed UTF-8 sequence becomes U+FFFD, so the document is always valid. */
 static void put_string(rw_json *j, const char *s)
 {
-	const unsigned char *p, *run;
+	const unsigned char *p, *run, *end;
 	const char *rep;
 	char esc[8];
+	size_t used;
 
 	put(j, "\"");
-	for (p = run = (const unsigned char *)s; *p && j->rc == 0; p++) {
+	p = run = (const unsigned char *)s;
+	end = p + strlen(s);
+	while (p < end && j->rc == 0) {
+		used = 1;
 		switch (*p) {
 		case '"':
 			rep = "\\\"";
@@ -42,15 +48,26 @@ static void put_string(rw_json *j, const char *s)
 			rep = "\\t";
 			break;
 		default:
-			if (*p >= 0x20)
+			if (*p >= 0x80) {
+				if (rw_utf8_decode(p, (size_t)(end - p), &used) >= 0) {
+					p += used;
+					continue;
+				}
+				rep = RW_UTF8_REPLACEMENT;
+				break;
+			}
+			if (*p >= 0x20) {
+				p++;
 				continue;
+			}
 			snprintf(esc, sizeof(esc), "\\u%04x", *p);
 			rep = esc;
 		}
 		if (p > run)
 			j->rc = rw_buf_append(j->out, run, (size_t)(p - run));
 		put(j, rep);
-		run = p + 1;
+		p += used;
+		run = p;
 	}
 	if (j->rc == 0 && p > run)
 		j->rc = rw_buf_append(j->out, run, (size_t)(p - run));
@@ -94,7 +111,8 @@ void rw_json_array(rw_json *j, const char *key)
 void rw_json_end(rw_json *j)
 {
 	if (j->depth == 0) {
-		j->rc = RW_ERR;
+		if (j->rc == 0)
+			j->rc = RW_ERR; /* more ends than opens; an earlier error stays the one reported */
 		return;
 	}
 	if (j->rc == 0)

@@ -16,11 +16,11 @@ int rw_array_grow(void **items, size_t *cap, size_t need, size_t size)
 		return 0;
 	while (ncap < need) {
 		if (ncap > SIZE_MAX / 2)
-			return RW_ENOMEM;
+			return RW_ELIMIT;
 		ncap *= 2;
 	}
 	if (size == 0 || ncap > SIZE_MAX / size)
-		return RW_ENOMEM;
+		return RW_ELIMIT;
 	v = realloc(*items, ncap * size);
 	if (v == NULL)
 		return RW_ENOMEM;

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "regwatch/array.h"
 #include "regwatch/state.h"
 
 void rw_table_init(rw_table *t, size_t ncols)
@@ -47,15 +48,12 @@ int rw_table_add(rw_table *t, const char *const *fields)
 	rw_row r;
 	size_t i;
 
-	if (t->n == t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 64;
-		rw_row *v = realloc(t->v, cap * sizeof(*v));
+	int rc;
 
-		if (v == NULL)
-			return RW_ENOMEM;
-		t->v = v;
-		t->cap = cap;
-	}
+	if (t->ncols > RW_ROW_MAXCOLS)
+		return RW_ELIMIT; /* rw_row holds at most RW_ROW_MAXCOLS fields */
+	if ((rc = rw_array_grow((void **)&t->v, &t->cap, t->n + 1, sizeof(*t->v))) < 0)
+		return rc;
 	memset(&r, 0, sizeof(r));
 	for (i = 0; i < t->ncols; i++) {
 		r.f[i] = field_copy(fields[i]);

@@ -381,6 +381,7 @@ static int xfer_setup(struct fetch_run *run, struct xfer *x)
 {
 	CURL *h = NULL;
 	CURLcode cc = CURLE_OK;
+	rw_curl_safety safety;
 	int rc = -1;
 
 	h = curl_easy_init();
@@ -399,28 +400,24 @@ static int xfer_setup(struct fetch_run *run, struct xfer *x)
 	SETOPT(CURLOPT_URL, x->req->url);
 	SETOPT(CURLOPT_PRIVATE, (void *)x);
 	SETOPT(CURLOPT_ERRORBUFFER, x->errbuf);
-	SETOPT(CURLOPT_NOSIGNAL, 1L);
-	SETOPT(CURLOPT_PROTOCOLS_STR, x->is_file ? "file" : "http,https");
-	SETOPT(CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-	SETOPT(CURLOPT_FOLLOWLOCATION, x->is_file ? 0L : 1L);
-	SETOPT(CURLOPT_MAXREDIRS, FETCH_MAX_REDIRS);
+	safety.protocols = x->is_file ? "file" : "http,https";
+	safety.redir_protocols = x->is_file ? NULL : "http,https";
+	safety.max_redirs = FETCH_MAX_REDIRS;
+	safety.ca_file = run->ca_file;
+	safety.proxy = run->proxy;
+	safety.max_body = (long long)x->max_bytes;
+	if ((cc = (CURLcode)rw_curl_harden(h, &safety)) != CURLE_OK)
+		goto out;
 	SETOPT(CURLOPT_CONNECTTIMEOUT_MS, run->connect_timeout_ms);
 	SETOPT(CURLOPT_TIMEOUT_MS, x->timeout_ms);
 	if (run->low_speed_limit > 0 && run->low_speed_time > 0) {
 		SETOPT(CURLOPT_LOW_SPEED_LIMIT, run->low_speed_limit);
 		SETOPT(CURLOPT_LOW_SPEED_TIME, run->low_speed_time);
 	}
-	SETOPT(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)x->max_bytes);
 	SETOPT(CURLOPT_WRITEFUNCTION, on_body);
 	SETOPT(CURLOPT_WRITEDATA, (void *)x);
 	SETOPT(CURLOPT_HEADERFUNCTION, on_header);
 	SETOPT(CURLOPT_HEADERDATA, (void *)x);
-	SETOPT(CURLOPT_SSL_VERIFYPEER, 1L);
-	SETOPT(CURLOPT_SSL_VERIFYHOST, 2L);
-	SETOPT(CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
-	if (run->ca_file != NULL)
-		SETOPT(CURLOPT_CAINFO, run->ca_file);
-	SETOPT(CURLOPT_PROXY, run->proxy);
 	SETOPT(CURLOPT_ACCEPT_ENCODING, "");
 	SETOPT(CURLOPT_USERAGENT, run->user_agent);
 	if (x->headers != NULL)

@@ -3,6 +3,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "regwatch/array.h"
 #include "regwatch/dates.h"
 #include "regwatch/normalise.h"
 
@@ -21,6 +22,7 @@ struct rw_matcher {
 static int matcher_add(rw_matcher *m, const char *name, const char *id, int mention)
 {
 	char *key = rw_name_normalise(name);
+	int rc;
 
 	if (key == NULL)
 		return RW_ENOMEM;
@@ -28,16 +30,9 @@ static int matcher_add(rw_matcher *m, const char *name, const char *id, int ment
 		free(key);
 		return 0;
 	}
-	if (m->n == m->cap) {
-		size_t cap = m->cap ? m->cap * 2 : 64;
-		name_entry *v = realloc(m->v, cap * sizeof(*v));
-
-		if (v == NULL) {
-			free(key);
-			return RW_ENOMEM;
-		}
-		m->v = v;
-		m->cap = cap;
+	if ((rc = rw_array_grow((void **)&m->v, &m->cap, m->n + 1, sizeof(*m->v))) < 0) {
+		free(key);
+		return rc;
 	}
 	m->v[m->n].key = key;
 	m->v[m->n].id = id;
@@ -301,7 +296,8 @@ static int snapshot_rows(rw_ctx *ctx, const rw_matcher *m, const rw_source *src,
 		rw_buf_release(&note);
 	}
 	if (rc < 0)
-		return rw_error(ctx, rc, "out of memory");
+		return rw_error(ctx, rc, "source '%s': %s", src->name,
+				rc == RW_ENOMEM ? "out of memory" : "a list row over the table's limits");
 	dedupe_keys(cand);
 	return 0;
 }
@@ -356,7 +352,10 @@ static int snapshot_announcements(rw_ctx *ctx, const rw_matcher *m, const rw_sou
 		rw_strvec_release(&ids);
 		rw_buf_release(&text);
 	}
-	return rc < 0 ? rw_error(ctx, rc, "out of memory") : 0;
+	if (rc < 0)
+		return rw_error(ctx, rc, "source '%s': %s", src->name,
+				rc == RW_ENOMEM ? "out of memory" : "an announcement over the table's limits");
+	return 0;
 }
 
 /* The row of t (sorted, one source) with r's regime and ref (and since, when with_since is 1;

@@ -215,6 +215,12 @@ static int entry_link(xmlNodePtr link, char **out)
 	return rc;
 }
 
+/* What rw_xml_each hands to each_entry. */
+struct each_state {
+	const rw_source *src;
+	rw_records *out;
+};
+
 static int add_entry(rw_ctx *ctx, const rw_source *src, xmlNodePtr entry, rw_records *out)
 {
 	struct atom_entry f;
@@ -222,9 +228,8 @@ static int add_entry(rw_ctx *ctx, const rw_source *src, xmlNodePtr entry, rw_rec
 	int rc = 0;
 
 	entry_fields(entry, &f);
-	rec = rw_records_add(out);
-	if (rec == NULL)
-		return RW_ENOMEM;
+	if ((rc = rw_records_add(ctx, out, src->name, &rec)) < 0)
+		return rc;
 	rec->kind = RW_REC_DOCUMENT;
 	if (f.title != NULL && (rc = construct_text(ctx, src, f.title, &rec->title)) < 0)
 		return rc;
@@ -251,13 +256,20 @@ static int add_entry(rw_ctx *ctx, const rw_source *src, xmlNodePtr entry, rw_rec
 	return 0;
 }
 
+static int each_entry(rw_ctx *ctx, void *arg, xmlNodePtr node)
+{
+	struct each_state *st = arg;
+
+	return add_entry(ctx, st->src, node, st->out);
+}
+
 int rw_parse_atom(rw_ctx *ctx, const rw_source *src, const char *body, size_t len, rw_records *out)
 {
 	xmlDocPtr doc = NULL;
 	xmlXPathContextPtr xp = NULL;
-	xmlXPathObjectPtr entries = NULL;
+	struct each_state st;
 	xmlNodePtr root;
-	int rc = 0, degraded = 0, i, n;
+	int rc = 0, degraded = 0;
 
 	doc = rw_xml_read(ctx, src->name, body, len, 0, &degraded);
 	if (doc == NULL) {
@@ -280,30 +292,18 @@ int rw_parse_atom(rw_ctx *ctx, const rw_source *src, const char *body, size_t le
 		rc = rw_error(ctx, RW_ENOMEM, "source '%s': out of memory", src->name);
 		goto out;
 	}
-	entries = rw_xml_xpath(ctx, src->name, xp, NULL, "/atom:feed/atom:entry");
-	if (entries == NULL) {
-		rc = ctx->errcode < 0 ? ctx->errcode : RW_EPARSE;
+	st.src = src;
+	st.out = out;
+	rc = rw_xml_each(ctx, src->name, xp, "/atom:feed/atom:entry", ATOM_MAX_ENTRIES, "entries", each_entry,
+			 &st);
+	if (rc < 0)
 		goto out;
-	}
-	n = entries->nodesetval ? entries->nodesetval->nodeNr : 0;
-	if (n > ATOM_MAX_ENTRIES) {
-		rw_log(ctx, RW_LOG_WARN, "source '%s': %d entries, only the first %d are read", src->name, n,
-		       ATOM_MAX_ENTRIES);
-		n = ATOM_MAX_ENTRIES;
+	if (rc > 0)
 		degraded = 1;
-	}
-	for (i = 0; i < n; i++) {
-		rc = add_entry(ctx, src, entries->nodesetval->nodeTab[i], out);
-		if (rc < 0) {
-			rw_error(ctx, rc, "source '%s': out of memory", src->name);
-			goto out;
-		}
-	}
+	rc = 0;
 	if (degraded)
 		out->degraded = 1;
 out:
-	if (entries != NULL)
-		xmlXPathFreeObject(entries);
 	if (xp != NULL)
 		xmlXPathFreeContext(xp);
 	if (doc != NULL)

@@ -12,6 +12,7 @@
 #include "parse/parsers.h"
 #include "regwatch/csvread.h"
 #include "regwatch/dates.h"
+#include "regwatch/utf8.h"
 
 #define CSL_MAX_RECORDS 1000000
 #define AFFILIATE_MARK "Affiliated Entity:"
@@ -42,26 +43,70 @@ static int is_blank(unsigned char c)
 /*
  * The UTF-8 text for a C1 control character (U+0080..U+009F) that stands for
  * Windows-1252 punctuation decoded as Latin-1 (the CSL spells "Gui'an" with
- * U+0092 for the apostrophe), or "" to drop it.
+ * U+0092 for the apostrophe) into out (at least 8 bytes): "" to drop it (the
+ * five bytes Windows-1252 leaves undefined, or no converter). RW_ENOMEM.
  */
-static const char *c1_text(unsigned char c)
+static int c1_text(unsigned char c, char out[8])
 {
-	switch (c) {
-	case 0x91:
-		return "\xE2\x80\x98";
-	case 0x92:
-		return "\xE2\x80\x99";
-	case 0x93:
-		return "\xE2\x80\x9C";
-	case 0x94:
-		return "\xE2\x80\x9D";
-	case 0x96:
-		return "\xE2\x80\x93";
-	case 0x97:
-		return "\xE2\x80\x94";
-	default:
-		return "";
+	rw_buf b = RW_BUF_INIT;
+	char byte = (char)c;
+	int rc = rw_utf8_from_cp1252(&b, &byte, 1);
+
+	out[0] = '\0';
+	if (rc == RW_ENOMEM) {
+		rw_buf_release(&b);
+		return rc;
 	}
+	if (rc == 0 && b.len > 0 && b.len < 8 && strcmp(b.data, RW_UTF8_REPLACEMENT) != 0)
+		memcpy(out, b.data, b.len + 1);
+	rw_buf_release(&b);
+	return 0;
+}
+
+/*
+ * A field that is not well-formed UTF-8, replaced in place by valid text: read as
+ * Windows-1252 (what spreadsheets export) when it holds no multi-byte UTF-8
+ * sequence at all, else with each malformed sequence as U+FFFD. RW_ENOMEM.
+ */
+static int mend_field(char **field)
+{
+	const unsigned char *p = (const unsigned char *)*field;
+	size_t len = strlen(*field), i, used;
+	rw_buf b = RW_BUF_INIT;
+	int utf8_seen = 0, rc;
+
+	if (rw_utf8_valid(*field, len))
+		return 0;
+	for (i = 0; i < len; i += used) {
+		used = 1;
+		if (p[i] >= 0x80 && rw_utf8_decode(p + i, len - i, &used) >= 0)
+			utf8_seen = 1;
+	}
+	rc = utf8_seen ? RW_ERR : rw_utf8_from_cp1252(&b, *field, len);
+	if (rc < 0 && rc != RW_ENOMEM) {
+		rw_buf_clear(&b);
+		rc = rw_utf8_repair(&b, *field, len, NULL);
+	}
+	if (rc == 0)
+		rc = rw_buf_append(&b, "", 0);
+	if (rc < 0) {
+		rw_buf_release(&b);
+		return rc;
+	}
+	free(*field);
+	*field = rw_buf_detach(&b, NULL);
+	return 0;
+}
+
+static int mend_row(rw_strvec *row)
+{
+	size_t i;
+	int rc;
+
+	for (i = 0; i < row->n; i++)
+		if ((rc = mend_field(&row->v[i])) < 0)
+			return rc;
+	return 0;
 }
 
 /* Does s[i] (i < n) start white space, a control character, U+00A0 or a C1 control? */
@@ -77,7 +122,8 @@ static int put_collapsed_c1(rw_buf *b, const unsigned char *s, size_t n)
 	int space = 0, rc = 0;
 
 	while (i < n && rc == 0) {
-		const char *mend = NULL;
+		char mend[8];
+		int mended = 0;
 
 		if (is_blank(s[i]) || (s[i] == 0xC2 && i + 1 < n && s[i + 1] == 0xA0)) {
 			space = 1;
@@ -89,17 +135,19 @@ static int put_collapsed_c1(rw_buf *b, const unsigned char *s, size_t n)
 			continue;
 		}
 		if (s[i] == 0xC2 && i + 1 < n && s[i + 1] >= 0x80 && s[i + 1] <= 0x9F) {
-			mend = c1_text(s[i + 1]);
+			if ((rc = c1_text(s[i + 1], mend)) < 0)
+				break;
 			i += 2;
 			if (*mend == '\0')
 				continue;
+			mended = 1;
 		}
 		if (space && b->len > start)
 			rc = rw_buf_putc(b, ' ');
 		space = 0;
 		if (rc < 0)
 			break;
-		if (mend) {
+		if (mended) {
 			rc = rw_buf_puts(b, mend);
 			continue;
 		}
@@ -381,17 +429,17 @@ static int add_record(struct csl *st, const char *entity, const char *list, cons
 		      const rw_strvec *aliases)
 {
 	rw_record *r;
+	int rc;
 	size_t i;
 
 	if (st->recs->n - st->first >= CSL_MAX_RECORDS) {
 		free(text);
-		return rw_error(st->ctx, RW_EPARSE, "source '%s': more than %d records", st->source,
+		return rw_error(st->ctx, RW_ELIMIT, "source '%s': more than %d records", st->source,
 				CSL_MAX_RECORDS);
 	}
-	r = rw_records_add(st->recs);
-	if (r == NULL) {
+	if ((rc = rw_records_add(st->ctx, st->recs, st->source, &r)) < 0) {
 		free(text);
-		return rw_error(st->ctx, RW_ENOMEM, "out of memory");
+		return rc;
 	}
 	r->kind = RW_REC_ENTITY;
 	r->text = text;
@@ -546,6 +594,10 @@ int rw_parse_csv(rw_ctx *ctx, const rw_source *src, const char *body, size_t len
 			rc = rw_error_prefix(ctx, RW_EPARSE, "source '%s'", source);
 		goto out;
 	}
+	if (rc > 0 && mend_row(&header) < 0) {
+		rc = rw_error(ctx, RW_ENOMEM, "source '%s': out of memory", source);
+		goto out;
+	}
 	for (i = 0; i < C_COUNT; i++)
 		st.col[i] = rw_csv_column(&header, csl_names[i]);
 	if (rc == 0 || st.col[C_NAME] < 0 || st.col[C_SOURCE] < 0) {
@@ -571,6 +623,10 @@ int rw_parse_csv(rw_ctx *ctx, const rw_source *src, const char *body, size_t len
 			       source, line, row.n, header.n);
 			out->degraded = 1;
 			continue;
+		}
+		if ((rc = mend_row(&row)) < 0) {
+			rc = rw_error(ctx, rc, "source '%s': out of memory", source);
+			goto out;
 		}
 		rc = csl_row(&st, &row);
 		if (rc < 0)

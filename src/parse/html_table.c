@@ -269,15 +269,17 @@ static int copy_strvec(rw_strvec *dst, const rw_strvec *src)
 }
 
 /* Adds one record of a row; takes entity and title. */
-static int add_row_record(rw_records *out, int kind, char *entity, char *title, const char *date,
-			  const rw_strvec *updates, const char *text, const char *link)
+static int add_row_record(rw_ctx *ctx, const char *source, rw_records *out, int kind, char *entity,
+			  char *title, const char *date, const rw_strvec *updates, const char *text,
+			  const char *link)
 {
-	rw_record *r = rw_records_add(out);
+	rw_record *r;
+	int rc = rw_records_add(ctx, out, source, &r);
 
-	if (r == NULL) {
+	if (rc < 0) {
 		free(entity);
 		free(title);
-		return RW_ENOMEM;
+		return rc;
 	}
 	r->kind = kind;
 	r->entity = entity;
@@ -345,12 +347,12 @@ static int parse_row(rw_ctx *ctx, const rw_source *src, xmlXPathContextPtr xp, x
 		}
 		if (label[0] == '\0')
 			rw_str_replace(&label, NULL);
-		rc = add_row_record(out, RW_REC_CATEGORY, NULL, label, date, &updates, text, src->url);
+		rc = add_row_record(ctx, name, out, RW_REC_CATEGORY, NULL, label, date, &updates, text, src->url);
 		label = NULL;
 		goto out;
 	}
 	for (i = 0; (size_t)i < names.n; i++) {
-		rc = add_row_record(out, RW_REC_ENTITY, names.v[i], NULL, date, &updates, text, src->url);
+		rc = add_row_record(ctx, name, out, RW_REC_ENTITY, names.v[i], NULL, date, &updates, text, src->url);
 		names.v[i] = NULL;
 		if (rc < 0)
 			goto out;
@@ -454,7 +456,7 @@ static xmlNodePtr first_link(xmlNodePtr n)
 	return NULL;
 }
 
-static int parse_document_item(xmlNodePtr li, rw_records *out)
+static int parse_document_item(rw_ctx *ctx, const char *source, xmlNodePtr li, rw_records *out)
 {
 	xmlNodePtr a = first_link(li);
 	xmlChar *href = NULL;
@@ -476,10 +478,8 @@ static int parse_document_item(xmlNodePtr li, rw_records *out)
 		rc = RW_ENOMEM;
 		goto out;
 	}
-	if ((r = rw_records_add(out)) == NULL) {
-		rc = RW_ENOMEM;
+	if ((rc = rw_records_add(ctx, out, source, &r)) < 0)
 		goto out;
-	}
 	r->kind = RW_REC_DOCUMENT;
 	r->title = title;
 	title = NULL;
@@ -537,7 +537,7 @@ static int parse_documents(rw_ctx *ctx, const char *name, xmlXPathContextPtr xp,
 	}
 	for (c = ul ? ul->children : NULL; c != NULL && rc == 0; c = c->next)
 		if (is_element(c, "li"))
-			rc = parse_document_item(c, out);
+			rc = parse_document_item(ctx, name, c, out);
 out:
 	if (rc == RW_ENOMEM)
 		rw_error(ctx, rc, "source '%s': out of memory", name);

@@ -1,4 +1,4 @@
-/* The parser registry (format name -> function), record vectors and libxml2 process set-up. */
+/* The parser registry (format name -> function) and libxml2 process set-up. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,9 +21,6 @@ static const struct parser_row {
 	{"csv", rw_parse_csv},
 };
 
-/* A bound on the records of one document: far above any real list, far below memory exhaustion. */
-#define RW_RECORDS_MAX 2000000u
-
 static const struct parser_row *find_parser(const char *format)
 {
 	size_t i;
@@ -36,60 +33,6 @@ static const struct parser_row *find_parser(const char *format)
 	return NULL;
 }
 
-
-rw_record *rw_records_add(rw_records *rs)
-{
-	rw_record *r;
-
-	if (rs->n == rs->cap) {
-		size_t cap = rs->cap ? rs->cap * 2 : 16;
-		rw_record *v;
-
-		if (rs->cap >= RW_RECORDS_MAX)
-			return NULL;
-		if (cap > RW_RECORDS_MAX)
-			cap = RW_RECORDS_MAX;
-		v = realloc(rs->v, cap * sizeof(*v));
-		if (v == NULL)
-			return NULL;
-		rs->v = v;
-		rs->cap = cap;
-	}
-	r = &rs->v[rs->n++];
-	memset(r, 0, sizeof(*r));
-	return r;
-}
-
-static void record_release(rw_record *r)
-{
-	free(r->entity);
-	free(r->date);
-	rw_strvec_release(&r->updates);
-	free(r->title);
-	free(r->link);
-	free(r->text);
-	free(r->list);
-	free(r->effective);
-	free(r->uid);
-	rw_strvec_release(&r->aliases);
-	memset(r, 0, sizeof(*r));
-}
-
-void rw_records_truncate(rw_records *rs, size_t from)
-{
-	while (rs->n > from)
-		record_release(&rs->v[--rs->n]);
-}
-
-void rw_records_release(rw_records *rs)
-{
-	rw_records_truncate(rs, 0);
-	free(rs->v);
-	rs->v = NULL;
-	rs->n = 0;
-	rs->cap = 0;
-	rs->degraded = 0;
-}
 
 static int blank(const char *body, size_t len)
 {

@@ -91,6 +91,12 @@ static int node_link(xmlNodePtr node, char **out)
 	return rc;
 }
 
+/* What rw_xml_each hands to each_item. */
+struct each_state {
+	const rw_source *src;
+	rw_records *out;
+};
+
 static int add_item(rw_ctx *ctx, const rw_source *src, xmlNodePtr item, rw_records *out)
 {
 	struct rss_item f;
@@ -99,9 +105,8 @@ static int add_item(rw_ctx *ctx, const rw_source *src, xmlNodePtr item, rw_recor
 	int rc = 0;
 
 	item_fields(item, &f);
-	rec = rw_records_add(out);
-	if (rec == NULL)
-		return RW_ENOMEM;
+	if ((rc = rw_records_add(ctx, out, src->name, &rec)) < 0)
+		return rc;
 	rec->kind = RW_REC_DOCUMENT;
 	if (f.title != NULL && (rec->title = rw_xml_text(f.title)) == NULL)
 		return RW_ENOMEM;
@@ -137,14 +142,21 @@ static int add_item(rw_ctx *ctx, const rw_source *src, xmlNodePtr item, rw_recor
 	return 0;
 }
 
+static int each_item(rw_ctx *ctx, void *arg, xmlNodePtr node)
+{
+	struct each_state *st = arg;
+
+	return add_item(ctx, st->src, node, st->out);
+}
+
 int rw_parse_rss(rw_ctx *ctx, const rw_source *src, const char *body, size_t len, rw_records *out)
 {
 	xmlDocPtr doc = NULL;
 	xmlXPathContextPtr xp = NULL;
-	xmlXPathObjectPtr items = NULL;
+	struct each_state st;
 	xmlNodePtr root;
 	const char *expr;
-	int rc = 0, degraded = 0, i, n;
+	int rc = 0, degraded = 0;
 
 	doc = rw_xml_read(ctx, src->name, body, len, 0, &degraded);
 	if (doc == NULL) {
@@ -172,30 +184,17 @@ int rw_parse_rss(rw_ctx *ctx, const rw_source *src, const char *body, size_t len
 		rc = rw_error(ctx, RW_ENOMEM, "source '%s': out of memory", src->name);
 		goto out;
 	}
-	items = rw_xml_xpath(ctx, src->name, xp, NULL, expr);
-	if (items == NULL) {
-		rc = ctx->errcode < 0 ? ctx->errcode : RW_EPARSE;
+	st.src = src;
+	st.out = out;
+	rc = rw_xml_each(ctx, src->name, xp, expr, RSS_MAX_ITEMS, "items", each_item, &st);
+	if (rc < 0)
 		goto out;
-	}
-	n = items->nodesetval ? items->nodesetval->nodeNr : 0;
-	if (n > RSS_MAX_ITEMS) {
-		rw_log(ctx, RW_LOG_WARN, "source '%s': %d items, only the first %d are read", src->name, n,
-		       RSS_MAX_ITEMS);
-		n = RSS_MAX_ITEMS;
+	if (rc > 0)
 		degraded = 1;
-	}
-	for (i = 0; i < n; i++) {
-		rc = add_item(ctx, src, items->nodesetval->nodeTab[i], out);
-		if (rc < 0) {
-			rw_error(ctx, rc, "source '%s': out of memory", src->name);
-			goto out;
-		}
-	}
+	rc = 0;
 	if (degraded)
 		out->degraded = 1;
 out:
-	if (items != NULL)
-		xmlXPathFreeObject(items);
 	if (xp != NULL)
 		xmlXPathFreeContext(xp);
 	if (doc != NULL)

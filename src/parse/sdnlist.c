@@ -334,11 +334,8 @@ static int sdn_entry(struct sdn *st, const xmlNode *entry)
 		st->recs->degraded = 1;
 		goto out;
 	}
-	r = rw_records_add(st->recs);
-	if (r == NULL) {
-		rc = rw_error(st->ctx, RW_ENOMEM, "out of memory");
+	if ((rc = rw_records_add(st->ctx, st->recs, st->source, &r)) < 0)
 		goto out;
-	}
 	r->kind = RW_REC_ENTITY;
 	r->entity = rw_strdup(st->name.data);
 	if (*uid)

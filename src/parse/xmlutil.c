@@ -22,6 +22,7 @@
 
 #include "parse/xmlutil.h"
 #include "regwatch/dates.h"
+#include "regwatch/utf8.h"
 
 /*
  * The option words. Never add XML_PARSE_NOENT (it substitutes and loads external
@@ -162,45 +163,6 @@ static void watch_end_element(void *data, const xmlChar *name)
 		cap->end_element(data, name);
 }
 
-static int valid_utf8(const unsigned char *s, size_t len)
-{
-	size_t i = 0, k, n;
-	unsigned long cp;
-
-	while (i < len) {
-		unsigned char c = s[i];
-
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		if (c >= 0xC2 && c <= 0xDF) {
-			n = 1;
-			cp = c & 0x1F;
-		} else if (c >= 0xE0 && c <= 0xEF) {
-			n = 2;
-			cp = c & 0x0F;
-		} else if (c >= 0xF0 && c <= 0xF4) {
-			n = 3;
-			cp = c & 0x07;
-		} else {
-			return 0;
-		}
-		if (len - i <= n)
-			return 0;
-		for (k = 1; k <= n; k++) {
-			if ((s[i + k] & 0xC0) != 0x80)
-				return 0;
-			cp = (cp << 6) | (s[i + k] & 0x3F);
-		}
-		if ((n == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
-		    (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)))
-			return 0;
-		i += n + 1;
-	}
-	return 1;
-}
-
 /* True when the body has an <html> start tag of its own (not one the parser implies). */
 static int has_html_tag(const char *body, size_t len)
 {
@@ -256,7 +218,7 @@ xmlDocPtr rw_xml_read(rw_ctx *ctx, const char *source, const char *body, size_t 
 		cap.end_element = pc->sax->endElement;
 		pc->sax->endElement = watch_end_element;
 		cap.whole_page = has_html_tag(body, len);
-		if (valid_utf8((const unsigned char *)body, len))
+		if (rw_utf8_valid(body, len))
 			encoding = "UTF-8";
 	} else {
 		pc->sax->entityDecl = refuse_entity_decl;
@@ -566,5 +528,31 @@ int rw_xml_date(rw_ctx *ctx, const char *source, const char *item, xmlNodePtr no
 		       item ? item : "", s);
 	}
 	free(s);
+	return rc;
+}
+
+int rw_xml_each(rw_ctx *ctx, const char *source, xmlXPathContextPtr xp, const char *expr, int cap,
+		const char *what, rw_xml_each_fn fn, void *arg)
+{
+	xmlXPathObjectPtr set = rw_xml_xpath(ctx, source, xp, NULL, expr);
+	int i, n, rc = 0;
+
+	if (set == NULL)
+		return ctx->errcode < 0 ? ctx->errcode : RW_EPARSE;
+	n = set->nodesetval ? set->nodesetval->nodeNr : 0;
+	if (n > cap) {
+		rw_log(ctx, RW_LOG_WARN, "source '%s': %d %s, only the first %d are read", source, n, what, cap);
+		n = cap;
+		rc = 1;
+	}
+	for (i = 0; i < n; i++) {
+		int frc = fn(ctx, arg, set->nodesetval->nodeTab[i]);
+
+		if (frc < 0) {
+			rc = frc == RW_ENOMEM ? rw_error(ctx, RW_ENOMEM, "source '%s': out of memory", source) : frc;
+			break;
+		}
+	}
+	xmlXPathFreeObject(set);
 	return rc;
 }

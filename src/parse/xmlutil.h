@@ -67,4 +67,16 @@ struct _xmlXPathContext *rw_xml_xpath_new(struct _xmlDoc *doc);
 struct _xmlXPathObject *rw_xml_xpath(rw_ctx *ctx, const char *source, struct _xmlXPathContext *xp,
 				     struct _xmlNode *at, const char *expr);
 
+/* Called by rw_xml_each for each selected node: 0 or a negative code. A bare RW_ENOMEM
+   may leave no message; any other code leaves its own. */
+typedef int (*rw_xml_each_fn)(rw_ctx *ctx, void *arg, struct _xmlNode *node);
+
+/* Selects expr (constant, as rw_xml_xpath) in the document of xp and calls fn(ctx, arg,
+   node) for each node in document order, at most cap of them; more than cap are logged
+   ("source 'NAME': N WHAT, only the first CAP are read") and the rest skipped. Returns 1
+   when nodes were skipped, 0 when all were read, or the first negative code: fn's own
+   message is kept, except that RW_ENOMEM reads "source 'NAME': out of memory". */
+int rw_xml_each(rw_ctx *ctx, const char *source, struct _xmlXPathContext *xp, const char *expr,
+		int cap, const char *what, rw_xml_each_fn fn, void *arg);
+
 #endif

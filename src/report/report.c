@@ -13,6 +13,7 @@
 #include "regwatch/config.h"
 #include "regwatch/dates.h"
 #include "regwatch/report.h"
+#include "regwatch/url.h"
 
 /* Timeline geometry, in pixels. */
 #define TL_LABEL_W 300L
@@ -340,20 +341,13 @@ int rw_md_escape(rw_buf *out, const char *s)
 int rw_report_url_ok(const char *url)
 {
 	const unsigned char *p;
-	size_t skip;
+	rw_ctx scratch;
 
-	if (url == NULL)
-		return 0;
-	if (strncasecmp(url, "https://", 8) == 0)
-		skip = 8;
-	else if (strncasecmp(url, "http://", 7) == 0)
-		skip = 7;
-	else
-		return 0;
-	if (url[skip] == '\0' || url[skip] == '/')
+	rw_ctx_init(&scratch, 0);
+	if (url == NULL || rw_url_check(&scratch, url, "https http", RW_URL_NO_SPACES | RW_URL_NO_CREDENTIALS) < 0)
 		return 0;
 	for (p = (const unsigned char *)url; *p; p++)
-		if (*p <= 0x20 || *p == 0x7F || strchr("\"<>\\`", *p))
+		if (strchr("\"<>\\`", *p))
 			return 0;
 	return 1;
 }

@@ -18,7 +18,8 @@ import sys
 RANKS = [
     ["core"],
     ["model"],
-    ["config", "net", "parse", "archive", "history"],
+    ["net"],
+    ["config", "parse", "archive", "history"],
     ["normalise"],
     ["diff"],
     ["impact"],

@@ -83,6 +83,26 @@ START_TEST(instants)
 }
 END_TEST
 
+START_TEST(numeric_offsets_in_range)
+{
+	char s[RW_INSTANT_LEN];
+	time_t t;
+
+	ck_assert_int_eq(rw_instant_parse("Fri, 12 Mar 2021 15:04:05 +1400", &t), 0);
+	rw_instant_format(t, s);
+	ck_assert_str_eq(s, "2021-03-12T01:04:05Z");
+	ck_assert_int_eq(rw_instant_parse("Fri, 12 Mar 2021 15:04:05 +0545", &t), 0);
+	rw_instant_format(t, s);
+	ck_assert_str_eq(s, "2021-03-12T09:19:05Z");
+	ck_assert_int_eq(rw_instant_parse("Fri, 12 Mar 2021 15:04:05 +9999", &t), RW_EDATA);
+	ck_assert_int_eq(rw_instant_parse("Fri, 12 Mar 2021 15:04:05 +0099", &t), RW_EDATA);
+	ck_assert_int_eq(rw_instant_parse("Fri, 12 Mar 2021 15:04:05 -0060", &t), RW_EDATA);
+	ck_assert_int_eq(rw_instant_parse("Fri, 12 Mar 2021 15:04:05 +1500", &t), RW_EDATA);
+	ck_assert_int_eq(rw_instant_parse("2026-11-29T03:30:00+23:00", &t), RW_EDATA);
+	ck_assert_int_eq(rw_instant_parse("2026-11-29T03:30:00-01:60", &t), RW_EDATA);
+}
+END_TEST
+
 static Suite *dates_suite(void)
 {
 	Suite *s = suite_create("dates");
@@ -92,6 +112,7 @@ static Suite *dates_suite(void)
 	tcase_add_test(tc, find_date_in_text);
 	tcase_add_test(tc, iso_and_dmy);
 	tcase_add_test(tc, instants);
+	tcase_add_test(tc, numeric_offsets_in_range);
 	suite_add_tcase(s, tc);
 	return s;
 }

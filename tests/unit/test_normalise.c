@@ -109,9 +109,11 @@ static rw_source src_fcc(void)
 
 static void add_entity(rw_records *rs, const char *name, const char *date)
 {
-	rw_record *r = rw_records_add(rs);
+	rw_ctx ctx;
+	rw_record *r;
 
-	ck_assert_ptr_nonnull(r);
+	rw_ctx_init(&ctx, 0);
+	ck_assert_int_eq(rw_records_add(&ctx, rs, "test", &r), 0);
 	r->kind = RW_REC_ENTITY;
 	r->entity = rw_strdup(name);
 	r->date = rw_strdup(date);
@@ -295,13 +297,13 @@ START_TEST(documents_become_announcements_per_vendor)
 	s.name = (char *)(uintptr_t)"federal-register";
 	s.url = (char *)(uintptr_t)"https://www.federalregister.gov/";
 	ck_assert_int_eq(rw_matcher_new(&ctx, &m, &d), 0);
-	r = rw_records_add(&recs);
+	ck_assert_int_eq(rw_records_add(&ctx, &recs, "federal-register", &r), 0);
 	r->kind = RW_REC_DOCUMENT;
 	r->title = rw_strdup("Addition of Entities to the Entity List");
 	r->text = rw_strdup("This rule adds Huawei Technologies Co., Ltd. (Huawei) and ZTE affiliates");
 	r->date = rw_strdup("2019-05-21");
 	r->link = rw_strdup("https://www.federalregister.gov/d/2019-10616");
-	r = rw_records_add(&recs);
+	ck_assert_int_eq(rw_records_add(&ctx, &recs, "federal-register", &r), 0);
 	r->kind = RW_REC_DOCUMENT;
 	r->title = rw_strdup("Aztec pottery exhibition");
 	r->text = rw_strdup("nothing about vendors");

@@ -736,6 +736,49 @@ START_TEST(registry)
 }
 END_TEST
 
+START_TEST(record_cap_is_not_out_of_memory)
+{
+	rw_records rs = {0};
+	rw_record *r = (rw_record *)&rs; /* anything but NULL */
+	rw_ctx ctx;
+
+	rw_ctx_init(&ctx, 0);
+	ck_assert_int_eq(rw_records_add(&ctx, &rs, "trade-csl", &r), 0);
+	ck_assert_ptr_nonnull(r);
+	ck_assert_uint_eq(rs.n, 1);
+	/* a vector that already holds the most records one document may give */
+	rs.n = RW_RECORDS_MAX;
+	ck_assert_int_eq(rw_records_add(&ctx, &rs, "trade-csl", &r), RW_ELIMIT);
+	ck_assert_ptr_null(r);
+	ck_assert_str_eq(rw_errmsg(&ctx), "source 'trade-csl': more than 2000000 records");
+	rs.n = 1;
+	rw_records_release(&rs);
+}
+END_TEST
+
+/* Windows-1252 cells are read as Windows-1252; a cell mixing UTF-8 with a stray byte
+   keeps its UTF-8 and marks the stray byte. */
+START_TEST(csl_cells_not_utf8)
+{
+	const char body[] = "\"source\",\"name\",\"alt_names\"\n"
+			    "\"Entity List (EL)\",\"Soci\xe9t\xe9 d\x92Optique \x96 Lyon\",\"Caf\xc3\xa9 \x80 X\"\n";
+	char name[] = "trade-csl", format[] = "csv";
+	rw_source src = {0};
+	rw_records rs = {0};
+	rw_ctx ctx;
+
+	rw_ctx_init(&ctx, 0);
+	src.name = name;
+	src.format = format;
+	ck_assert_msg(rw_parse(&ctx, &src, body, sizeof(body) - 1, &rs) == 0, "%s", rw_errmsg(&ctx));
+	ck_assert_uint_eq(rs.n, 1);
+	ck_assert_str_eq(rs.v[0].entity, "Soci\xc3\xa9t\xc3\xa9 d\xe2\x80\x99Optique \xe2\x80\x93 Lyon");
+	ck_assert_uint_eq(rs.v[0].aliases.n, 1);
+	ck_assert_str_eq(rs.v[0].aliases.v[0], "Caf\xc3\xa9 \xef\xbf\xbd X");
+	rw_records_release(&rs);
+}
+END_TEST
+
 static Suite *lists_suite(void)
 {
 	Suite *s = suite_create("parse_lists");
@@ -743,6 +786,8 @@ static Suite *lists_suite(void)
 	TCase *sdn = tcase_create("sdnlist");
 
 	tcase_add_test(csl, csl_current_golden);
+	tcase_add_test(csl, record_cap_is_not_out_of_memory);
+	tcase_add_test(csl, csl_cells_not_utf8);
 	tcase_add_test(csl, csl_current_facts);
 	tcase_add_test(csl, csl_legacy_header);
 	tcase_add_test(csl, csl_broken_rows);
