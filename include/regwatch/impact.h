@@ -78,7 +78,7 @@ int rw_effects_describe_asset(rw_buf *out, const char *indent, const rw_inventor
 /* ---- An affected asset as a row ---- */
 
 /* An asset a status reaches, in the words every output shows. The const strings point into
-   the asset and the reach (which must outlive the hit); the others are owned. */
+   the asset and the reach (which must outlive the hit); the char * ones are owned. */
 typedef struct rw_asset_hit {
 	const char *site;         /* "" when the asset has none */
 	const char *asset_id;
@@ -89,11 +89,11 @@ typedef struct rw_asset_hit {
 	char quantity_text[24];   /* quantity in decimal */
 	const char *vendor;       /* the vendor of the match shown */
 	const char *matched_by;   /* rw_match_by_name of that match: "brand" */
-	char *matched_by_text;    /* the same, with " (possible)" when the match is only possible */
+	char matched_by_text[32]; /* the same, with " (possible)" when the match is only possible */
 	int possible;             /* the match shown is only possible */
 	int possible_only;        /* the applying statuses reach the asset only through possible matches */
 	int worst;                /* rank of the most severe applying status (certain ones first), -1: none */
-	char *worst_text;         /* "prohibited", "possibly listed", or "" */
+	char worst_text[32];      /* "prohibited", "possibly listed", or "" */
 	char *statuses;           /* rw_reach_summary of the applying statuses */
 	char *note;               /* the match's note, and "possible: the link is only claimed" */
 } rw_asset_hit;

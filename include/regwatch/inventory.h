@@ -38,7 +38,8 @@
 
 #define RW_INVENTORY_MAX_BYTES ((size_t)256 << 20) /* largest inventory file read */
 
-/* One asset (one row). Strings are owned and never NULL ("" when empty). */
+/* One asset (one row). Strings are never NULL ("" when empty); read by rw_inventory_parse,
+   they share one allocation owned by the inventory. */
 typedef struct rw_asset {
 	long line;           /* first physical line of the row in the file */
 	char *asset_id;
@@ -96,6 +97,8 @@ typedef struct rw_asset_match {
 	const char *evidence; /* link evidence URL (owned by the dictionary), or NULL */
 	char *note;           /* owned: how the link holds ("brand of hikvision", dates of a link) */
 } rw_asset_match;
+
+#define RW_ASSET_MAX_MATCHES 64 /* vendors one asset is matched to, at most */
 
 typedef struct rw_asset_matches {
 	rw_asset_match *v;    /* one per vendor, strongest first */
@@ -224,8 +227,18 @@ void rw_asset_json_fields(rw_json *j, const rw_inventory *inv, const rw_asset *a
    status, since, until, via, source, evidence, recorded_at) plus the matched vendor it came
    through, matched_by, possible, and condition ("applies if used for ..." or null). */
 void rw_asset_json_reached(rw_json *j, const rw_asset_reach *ar, const rw_reached *s);
+/* Takes the document written so far (len bytes at data) to its destination; 0, or a negative
+   RW_E* code that stops the document. */
+typedef int (*rw_asset_json_sink)(void *arg, const char *data, size_t len);
+
+#define RW_ASSET_JSON_CHUNK ((size_t)1 << 20) /* bytes handed to a sink at a time, about */
+
 /* The document of `check --json`: on, inventory (the name given), the assets a status
-   reaches, the summary with totals by site, and the inventory's problems. */
-void rw_asset_json_check(rw_json *j, const char *inventory, const rw_inventory *inv, const rw_check *chk);
+   reaches, the summary with totals by site, and the inventory's problems. With a sink, the
+   document is handed to it (and j's buffer emptied) each time the buffer passes
+   RW_ASSET_JSON_CHUNK bytes, so memory does not grow with the inventory; what is left is
+   in the buffer at the end. A sink's failure is j->rc. sink may be NULL. */
+void rw_asset_json_check(rw_json *j, const char *inventory, const rw_inventory *inv, const rw_check *chk,
+			 rw_asset_json_sink sink, void *arg);
 
 #endif

@@ -78,6 +78,12 @@ static int site_rows(const rw_check *chk, rw_table *t)
 	return rc;
 }
 
+/* Writes a part of the JSON document as it is made, so a large inventory's is never whole in memory. */
+static int json_out(void *arg, const char *data, size_t len)
+{
+	return cli_print(arg, data, len) == EXIT_OK ? 0 : RW_EIO;
+}
+
 int cmd_check(cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -144,8 +150,15 @@ int cmd_check(cli *c, int argc, char **argv)
 	}
 	if (json) {
 		rw_json_init(&j, &doc);
-		rw_asset_json_check(&j, path, &inv, &chk);
-		status = rw_json_finish(&j) == 0 ? cli_print_json(c, &doc) : EXIT_FAIL;
+		rw_asset_json_check(&j, path, &inv, &chk, json_out, c);
+		rc = j.rc == RW_EIO ? RW_EIO : rw_json_finish(&j);
+		if (rc == RW_EIO)
+			status = EXIT_FAIL; /* cli_print has said why */
+		else if (rc < 0)
+			status = cli_fail(c, rw_error(&c->ctx, rc, "check: JSON document: %s",
+						      rc == RW_ENOMEM ? "out of memory" : "nested too deeply"));
+		else
+			status = cli_print_json(c, &doc);
 	} else {
 		rc = rw_buf_printf(&doc, "%s on %s: %zu asset%s (%ld units), %zu affected (%ld units)", path, on,
 				   chk.assets, chk.assets == 1 ? "" : "s", chk.units, chk.affected, chk.units_affected);

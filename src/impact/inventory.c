@@ -27,17 +27,10 @@ void rw_inventory_init(rw_inventory *inv)
 	memset(inv, 0, sizeof(*inv));
 }
 
+/* The strings share one allocation, owned through asset_id. */
 static void asset_release(rw_asset *a)
 {
 	free(a->asset_id);
-	free(a->site);
-	free(a->manufacturer);
-	free(a->brand);
-	free(a->model);
-	free(a->chipset);
-	free(a->installed);
-	free(a->purpose);
-	free(a->notes);
 	rw_strvec_release(&a->extra);
 }
 
@@ -156,24 +149,52 @@ static int read_header(rw_ctx *ctx, rw_inventory *inv, const rw_strvec *row, lon
 	return rc;
 }
 
-/* A date of an inventory: YYYY-MM-DD (or another full date regwatch reads), YYYY-MM or YYYY. */
-static int installed_date(const char *s, char **out)
+/* A date of an inventory: YYYY-MM-DD (or another full date regwatch reads, written as
+   YYYY-MM-DD in out), YYYY-MM or YYYY (kept as they are). RW_EDATA for anything else. */
+static int installed_date(const char *s, char out[RW_DATE_LEN])
 {
-	char iso[RW_DATE_LEN], buf[RW_DATE_LEN];
+	char buf[RW_DATE_LEN];
 	size_t n = strlen(s);
 
-	if (rw_date_parse_any(s, iso) == 0) {
-		*out = rw_strdup(iso);
-		return *out ? 0 : RW_ENOMEM;
-	}
+	if (rw_date_parse_any(s, out) == 0)
+		return 0;
 	if ((n == 4 || n == 7) && strspn(s, "0123456789-") == n) {
 		snprintf(buf, sizeof(buf), "%s%s", s, n == 4 ? "-01-01" : "-01");
 		if (rw_date_valid(buf) && (n == 4 || s[4] == '-')) {
-			*out = rw_strdup(s);
-			return *out ? 0 : RW_ENOMEM;
+			snprintf(out, RW_DATE_LEN, "%s", s);
+			return 0;
 		}
 	}
 	return RW_EDATA;
+}
+
+/* The asset's strings, trimmed, copied into one allocation (owned through a->asset_id, which
+   comes first); installed gets room for a full date, which a shorter spelling may become. */
+static int asset_strings(rw_asset *a, const char *const *f)
+{
+	static const int order[] = {IC_ASSET_ID, IC_SITE, IC_MANUFACTURER, IC_BRAND, IC_MODEL, IC_CHIPSET,
+				    IC_INSTALLED, IC_PURPOSE, IC_NOTES};
+	char **dst[] = {&a->asset_id, &a->site, &a->manufacturer, &a->brand, &a->model, &a->chipset,
+			&a->installed, &a->purpose, &a->notes};
+	const char *start[sizeof(order) / sizeof(order[0])];
+	size_t len[sizeof(order) / sizeof(order[0])], total = 0, k;
+	char *block, *p;
+
+	for (k = 0; k < sizeof(order) / sizeof(order[0]); k++) {
+		start[k] = rw_trim_span(f[order[k]], &len[k]);
+		/* Each field is at most a CSV field (bounded by the reader): no sum can wrap. */
+		total += (order[k] == IC_INSTALLED && len[k] < RW_DATE_LEN ? RW_DATE_LEN : len[k]) + 1;
+	}
+	block = malloc(total);
+	if (block == NULL)
+		return RW_ENOMEM;
+	for (p = block, k = 0; k < sizeof(order) / sizeof(order[0]); k++) {
+		memcpy(p, start[k], len[k]);
+		p[len[k]] = '\0';
+		*dst[k] = p;
+		p += (order[k] == IC_INSTALLED && len[k] < RW_DATE_LEN ? RW_DATE_LEN : len[k]) + 1;
+	}
+	return 0;
 }
 
 /* Turns one data row into an asset; a bad row is recorded as a problem and *ok set to 0. */
@@ -194,11 +215,9 @@ static int read_asset(rw_inventory *inv, const rw_strvec *row, long line, readin
 		f[k] = rd->cols[k] >= 0 ? row->v[rd->cols[k]] : "";
 	a.line = line;
 	a.quantity = 1;
-	a.asset_id = rw_trimmed(f[IC_ASSET_ID]);
-	if (a.asset_id == NULL) {
-		rc = RW_ENOMEM;
+	rc = asset_strings(&a, f);
+	if (rc < 0)
 		goto out;
-	}
 	if (a.asset_id[0] == '\0') {
 		rc = problem(inv, line, "no asset_id");
 		goto out;
@@ -222,31 +241,18 @@ static int read_asset(rw_inventory *inv, const rw_strvec *row, long line, readin
 		}
 		free(q);
 	}
-	a.installed = rw_trimmed(f[IC_INSTALLED]);
-	if (a.installed && a.installed[0]) {
-		char *d = NULL;
+	if (a.installed[0]) {
+		char iso[RW_DATE_LEN];
 
-		rc = installed_date(a.installed, &d);
-		if (rc == RW_EDATA) {
+		if (installed_date(a.installed, iso) < 0) {
 			rc = problem(inv, line, "installed '%s' is not a date (YYYY-MM-DD)", a.installed);
 			goto out;
 		}
-		if (rc < 0)
-			goto out;
-		rw_str_replace(&a.installed, d);
+		/* The block has room for a full date in installed. */
+		memcpy(a.installed, iso, strlen(iso) + 1);
 	}
-	a.site = rw_trimmed(f[IC_SITE]);
-	a.manufacturer = rw_trimmed(f[IC_MANUFACTURER]);
-	a.brand = rw_trimmed(f[IC_BRAND]);
-	a.model = rw_trimmed(f[IC_MODEL]);
-	a.chipset = rw_trimmed(f[IC_CHIPSET]);
-	a.purpose = rw_trimmed(f[IC_PURPOSE]);
-	a.notes = rw_trimmed(f[IC_NOTES]);
 	for (i = 0; i < rd->nextra && rc == 0; i++)
 		rc = rw_strvec_push(&a.extra, row->v[rd->extra[i]]);
-	if (rc == 0 && (a.installed == NULL || a.site == NULL || a.manufacturer == NULL || a.brand == NULL ||
-			a.model == NULL || a.chipset == NULL || a.purpose == NULL || a.notes == NULL))
-		rc = RW_ENOMEM;
 	if (rc == 0)
 		rc = rw_array_grow((void **)&inv->v, &inv->cap, inv->n + 1, sizeof(*inv->v));
 	if (rc == 0)

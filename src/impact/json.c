@@ -1,6 +1,80 @@
 /* Assets as JSON (SPEC.md "check --json"): an asset with its matches and statuses, and the
    whole check document. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "regwatch/inventory.h"
+
+/*
+ * The statuses of a check repeat: thousands of assets are reached by the same few dozen
+ * statuses through the same vendors. The document writes each distinct reached status once
+ * and copies its text after that. A reached status's object depends only on the status row,
+ * the vendor it came through, how that vendor was matched and the condition.
+ */
+typedef struct memo_entry {
+	const rw_row *status; /* NULL: an empty slot */
+	const char *vendor;
+	int by, possible, cond;
+	size_t off;           /* of the NUL-terminated object text in memo.text */
+} memo_entry;
+
+typedef struct memo {
+	memo_entry *v;
+	size_t cap, n;        /* cap: a power of two, or 0 */
+	rw_buf text;
+} memo;
+
+static size_t memo_hash(const memo_entry *e)
+{
+	uint64_t h = (uint64_t)(uintptr_t)e->status * 0x9E3779B97F4A7C15ULL;
+
+	h ^= (uint64_t)(uintptr_t)e->vendor * 0xC2B2AE3D27D4EB4FULL;
+	h ^= (uint64_t)(e->by * 9 + e->possible * 3 + e->cond);
+	return (size_t)(h ^ (h >> 29));
+}
+
+static int memo_same(const memo_entry *a, const memo_entry *b)
+{
+	return a->status == b->status && a->vendor == b->vendor && a->by == b->by && a->possible == b->possible &&
+	       a->cond == b->cond;
+}
+
+static size_t memo_slot(const memo_entry *v, size_t cap, const memo_entry *key)
+{
+	size_t i;
+
+	for (i = memo_hash(key) & (cap - 1); v[i].status && !memo_same(&v[i], key); i = (i + 1) & (cap - 1))
+		;
+	return i;
+}
+
+/* Keeps the table at most half full. */
+static int memo_rebuild(memo *m)
+{
+	size_t cap = m->cap ? m->cap * 2 : 64, i;
+	memo_entry *v;
+
+	if (m->cap > SIZE_MAX / 2 / sizeof(*v))
+		return RW_ENOMEM;
+	v = calloc(cap, sizeof(*v));
+	if (v == NULL)
+		return RW_ENOMEM;
+	for (i = 0; i < m->cap; i++)
+		if (m->v[i].status)
+			v[memo_slot(v, cap, &m->v[i])] = m->v[i];
+	free(m->v);
+	m->v = v;
+	m->cap = cap;
+	return 0;
+}
+
+static void memo_release(memo *m)
+{
+	free(m->v);
+	rw_buf_release(&m->text);
+	memset(m, 0, sizeof(*m));
+}
 
 void rw_asset_json_reached(rw_json *j, const rw_asset_reach *ar, const rw_reached *s)
 {
@@ -29,7 +103,38 @@ void rw_asset_json_reached(rw_json *j, const rw_asset_reach *ar, const rw_reache
 	rw_json_end(j);
 }
 
-void rw_asset_json_fields(rw_json *j, const rw_inventory *inv, const rw_asset *a, const rw_asset_reach *ar)
+/* A reached status, written once per distinct object when there is a memo. */
+static void reached(rw_json *j, const rw_asset_reach *ar, const rw_reached *s, memo *m)
+{
+	const rw_asset_match *am = &ar->matches.v[s->match];
+	memo_entry key = {s->status, am->vendor, am->by, am->possible, s->conditional ? 1 : s->excluded ? 2 : 0, 0};
+	size_t i;
+
+	if (m == NULL || j->rc < 0) {
+		rw_asset_json_reached(j, ar, s);
+		return;
+	}
+	if ((m->n + 1) * 2 > m->cap && (j->rc = memo_rebuild(m)) < 0)
+		return;
+	i = memo_slot(m->v, m->cap, &key);
+	if (m->v[i].status == NULL) {
+		rw_json one;
+
+		key.off = m->text.len;
+		rw_json_init(&one, &m->text);
+		rw_asset_json_reached(&one, ar, s);
+		j->rc = one.rc;
+		if (j->rc == 0)
+			j->rc = rw_buf_append(&m->text, "", 1); /* the NUL that ends this object */
+		if (j->rc < 0)
+			return;
+		m->v[i] = key;
+		m->n++;
+	}
+	rw_json_raw(j, NULL, m->text.data + m->v[i].off);
+}
+
+static void asset_fields(rw_json *j, const rw_inventory *inv, const rw_asset *a, const rw_asset_reach *ar, memo *mm)
 {
 	const rw_asset_match *first = ar->matches.n ? &ar->matches.v[0] : NULL;
 	size_t i;
@@ -66,12 +171,12 @@ void rw_asset_json_fields(rw_json *j, const rw_inventory *inv, const rw_asset *a
 	rw_json_array(j, "statuses");
 	for (i = 0; i < ar->n; i++)
 		if (!ar->v[i].excluded)
-			rw_asset_json_reached(j, ar, &ar->v[i]);
+			reached(j, ar, &ar->v[i], mm);
 	rw_json_end(j);
 	rw_json_array(j, "not_applicable");
 	for (i = 0; i < ar->n; i++)
 		if (ar->v[i].excluded)
-			rw_asset_json_reached(j, ar, &ar->v[i]);
+			reached(j, ar, &ar->v[i], mm);
 	rw_json_end(j);
 	rw_json_object(j, "extra");
 	for (i = 0; inv && i < inv->extra_names.n && i < a->extra.n; i++)
@@ -79,23 +184,46 @@ void rw_asset_json_fields(rw_json *j, const rw_inventory *inv, const rw_asset *a
 	rw_json_end(j);
 }
 
+void rw_asset_json_fields(rw_json *j, const rw_inventory *inv, const rw_asset *a, const rw_asset_reach *ar)
+{
+	asset_fields(j, inv, a, ar, NULL);
+}
+
 void rw_asset_json(rw_json *j, const rw_inventory *inv, const rw_asset *a, const rw_asset_reach *ar)
 {
 	rw_json_object(j, NULL);
-	rw_asset_json_fields(j, inv, a, ar);
+	asset_fields(j, inv, a, ar, NULL);
 	rw_json_end(j);
 }
 
-void rw_asset_json_check(rw_json *j, const char *inventory, const rw_inventory *inv, const rw_check *chk)
+/* Hands a full buffer to the sink. rw_json keeps its place in its levels, not in the buffer,
+   so emptying the buffer between members is safe. */
+static void drain(rw_json *j, rw_asset_json_sink sink, void *arg)
 {
+	if (sink == NULL || j->rc < 0 || j->out->len < RW_ASSET_JSON_CHUNK)
+		return;
+	j->rc = sink(arg, rw_buf_cstr(j->out), j->out->len);
+	rw_buf_clear(j->out);
+}
+
+void rw_asset_json_check(rw_json *j, const char *inventory, const rw_inventory *inv, const rw_check *chk,
+			 rw_asset_json_sink sink, void *arg)
+{
+	memo m;
 	size_t i;
 
+	memset(&m, 0, sizeof(m));
 	rw_json_object(j, NULL);
 	rw_json_str(j, "on", chk->on);
 	rw_json_str(j, "inventory", inventory);
 	rw_json_array(j, "assets");
-	for (i = 0; i < chk->n; i++)
-		rw_asset_json(j, inv, &inv->v[chk->v[i].asset], &chk->v[i].reach);
+	for (i = 0; i < chk->n && j->rc == 0; i++) {
+		rw_json_object(j, NULL);
+		asset_fields(j, inv, &inv->v[chk->v[i].asset], &chk->v[i].reach, &m);
+		rw_json_end(j);
+		drain(j, sink, arg);
+	}
+	memo_release(&m);
 	rw_json_end(j);
 	rw_json_object(j, "summary");
 	rw_json_int(j, "assets", (long)chk->assets);

@@ -580,14 +580,27 @@ static char *match_note(const cand *c, const char *value, const char *date, int 
 	return rw_asprintf("%s '%s': %s '%s' of %s", c->column, value, c->what, c->name, v);
 }
 
+/* Room for n more matches: exactly n in an empty list (an asset has a handful), else doubling. */
+static int matches_reserve(rw_asset_matches *ms, size_t n)
+{
+	if (ms->v == NULL) {
+		ms->v = calloc(n, sizeof(*ms->v));
+		if (ms->v == NULL)
+			return RW_ENOMEM;
+		ms->cap = n;
+		return 0;
+	}
+	return rw_array_grow((void **)&ms->v, &ms->cap, ms->n + n, sizeof(*ms->v));
+}
+
 int rw_asset_match_vendors(rw_ctx *ctx, rw_asset_matcher *m, const rw_asset *a, const char *on,
 			   rw_asset_matches *out)
 {
 	const char *columns[4] = {"manufacturer", "brand", "chipset", "model"};
 	const char *values[4];
 	cand_span spans[4];
-	const cand *best[64], *held[256];
-	const char *best_value[64];
+	const cand *best[RW_ASSET_MAX_MATCHES], *held[256];
+	const char *best_value[RW_ASSET_MAX_MATCHES];
 	size_t nbest = 0, nheld = 0, i, k, j;
 	const char *date = a->installed && a->installed[0] ? a->installed : on;
 	int rc = 0;
@@ -638,15 +651,12 @@ int rw_asset_match_vendors(rw_ctx *ctx, rw_asset_matcher *m, const rw_asset *a, 
 			best_value[j] = tv;
 		}
 	}
+	if (nbest)
+		rc = matches_reserve(out, nbest);
 	for (i = 0; i < nbest && rc == 0; i++) {
 		const cand *c = best[i];
-		rw_asset_match *o;
+		rw_asset_match *o = &out->v[out->n];
 
-		if (rw_array_grow((void **)&out->v, &out->cap, out->n + 1, sizeof(*out->v)) < 0) {
-			rc = RW_ENOMEM;
-			break;
-		}
-		o = &out->v[out->n];
 		memset(o, 0, sizeof(*o));
 		o->vendor = c->vendor;
 		o->by = c->by;

@@ -210,19 +210,28 @@ static int reached_cmp(const rw_reached *a, const rw_reached *b, const rw_asset_
 
 int rw_reach_asset(rw_ctx *ctx, rw_reach *r, const rw_asset *a, const char *on, time_t known, rw_asset_reach *out)
 {
-	size_t i, k, j;
-	int rc, scope;
+	const vendor_statuses *vs[RW_ASSET_MAX_MATCHES];
+	size_t i, k, j, total = 0, nm;
+	int rc, scope = -2;
 
 	memset(out, 0, sizeof(*out));
 	rc = rw_asset_match_vendors(ctx, r->matcher, a, on, &out->matches);
-	scope = rw_purpose_in_scope(a->purpose);
-	for (i = 0; i < out->matches.n && rc == 0; i++) {
-		const vendor_statuses *vs = NULL;
+	nm = out->matches.n < RW_ASSET_MAX_MATCHES ? out->matches.n : RW_ASSET_MAX_MATCHES;
+	for (i = 0; i < nm && rc == 0; i++) {
+		vs[i] = NULL;
+		rc = vendor_statuses_get(ctx, r, out->matches.v[i].vendor, on, known, &vs[i]);
+		total += vs[i] ? vs[i]->t.n : 0;
+	}
+	/* Room for every status of every vendor matched, at once: no asset has many. */
+	if (rc == 0 && total && (out->v = calloc(total, sizeof(*out->v))) == NULL)
+		rc = rw_error(ctx, RW_ENOMEM, "out of memory");
+	if (rc == 0)
+		out->cap = total;
+	for (i = 0; i < nm && rc == 0; i++) {
 		size_t before = out->n;
 
-		rc = vendor_statuses_get(ctx, r, out->matches.v[i].vendor, on, known, &vs);
-		for (k = 0; rc == 0 && vs && k < vs->t.n; k++) {
-			const rw_row *s = &vs->t.v[k];
+		for (k = 0; vs[i] && k < vs[i]->t.n; k++) {
+			const rw_row *s = &vs[i]->t.v[k];
 			rw_reached *x;
 
 			/* Only statuses of other vendors can be the same interval. */
@@ -230,16 +239,15 @@ int rw_reach_asset(rw_ctx *ctx, rw_reach *r, const rw_asset *a, const char *on, 
 				;
 			if (j < before)
 				continue;
-			if (rw_array_grow((void **)&out->v, &out->cap, out->n + 1, sizeof(*out->v)) < 0) {
-				rc = rw_error(ctx, RW_ENOMEM, "out of memory");
-				break;
-			}
+			/* The purpose counts only for a status limited to some uses: read it once, then. */
+			if (vs[i]->limited[k] && scope == -2)
+				scope = rw_purpose_in_scope(a->purpose);
 			x = &out->v[out->n++];
 			x->status = s;
 			x->match = i;
-			x->rank = vs->rank[k];
-			x->conditional = vs->limited[k] && scope < 0;
-			x->excluded = vs->limited[k] && scope == 0;
+			x->rank = vs[i]->rank[k];
+			x->conditional = vs[i]->limited[k] && scope < 0;
+			x->excluded = vs[i]->limited[k] && scope == 0;
 		}
 	}
 	/* Most severe first (insertion sort: a few dozen at most). */

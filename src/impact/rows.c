@@ -16,8 +16,6 @@ static const char *rank_word(int rank)
 void rw_asset_hit_release(rw_asset_hit *h)
 {
 	free(h->maker_brand);
-	free(h->matched_by_text);
-	free(h->worst_text);
 	free(h->statuses);
 	free(h->note);
 	memset(h, 0, sizeof(*h));
@@ -48,8 +46,10 @@ int rw_asset_hit_init(rw_ctx *ctx, rw_asset_hit *h, const rw_asset *a, const rw_
 	h->worst = rw_asset_reach_worst(ar, !h->possible_only);
 	h->maker_brand = rw_asprintf("%s%s%s", a->manufacturer, a->manufacturer[0] && a->brand[0] ? " / " : "",
 				     a->brand);
-	h->matched_by_text = rw_asprintf("%s%s", h->matched_by, m->possible ? " (possible)" : "");
-	h->worst_text = rw_asprintf("%s%s", h->possible_only && h->worst >= 0 ? "possibly " : "", rank_word(h->worst));
+	snprintf(h->matched_by_text, sizeof(h->matched_by_text), "%s%s", h->matched_by,
+		 m->possible ? " (possible)" : "");
+	snprintf(h->worst_text, sizeof(h->worst_text), "%s%s", h->possible_only && h->worst >= 0 ? "possibly " : "",
+		 rank_word(h->worst));
 	rc = rw_reach_summary(ar, &statuses);
 	if (rc == 0 && m->note)
 		rc = rw_buf_puts(&note, m->note);
@@ -61,8 +61,7 @@ int rw_asset_hit_init(rw_ctx *ctx, rw_asset_hit *h, const rw_asset *a, const rw_
 	}
 	rw_buf_release(&statuses);
 	rw_buf_release(&note);
-	if (rc == 0 && (h->maker_brand == NULL || h->matched_by_text == NULL || h->worst_text == NULL ||
-			h->statuses == NULL || h->note == NULL))
+	if (rc == 0 && (h->maker_brand == NULL || h->statuses == NULL || h->note == NULL))
 		rc = RW_ENOMEM;
 	if (rc < 0) {
 		rw_asset_hit_release(h);
