@@ -19,6 +19,7 @@
 typedef struct rw_hmap_entry {
 	char *key;   /* owned; NULL for an empty slot */
 	size_t value;
+	size_t hash; /* of key: compared before the key, and kept when the map grows */
 } rw_hmap_entry;
 
 typedef struct rw_hmap {

@@ -19,12 +19,12 @@ static size_t hash_str(const char *s)
 	return (size_t)h;
 }
 
-/* The slot of key, or the empty slot where it would go. cap must be non-zero. */
-static size_t slot_of(const rw_hmap_entry *v, size_t cap, const char *key)
+/* The slot of key (whose hash is h), or the empty slot where it would go. cap must be non-zero. */
+static size_t slot_of(const rw_hmap_entry *v, size_t cap, const char *key, size_t h)
 {
 	size_t i;
 
-	for (i = hash_str(key) & (cap - 1); v[i].key && strcmp(v[i].key, key) != 0; i = (i + 1) & (cap - 1))
+	for (i = h & (cap - 1); v[i].key && (v[i].hash != h || strcmp(v[i].key, key) != 0); i = (i + 1) & (cap - 1))
 		;
 	return i;
 }
@@ -50,7 +50,7 @@ const rw_hmap_entry *rw_hmap_find(const rw_hmap *h, const char *key)
 
 	if (h->cap == 0)
 		return NULL;
-	i = slot_of(h->v, h->cap, key);
+	i = slot_of(h->v, h->cap, key, hash_str(key));
 	return h->v[i].key ? &h->v[i] : NULL;
 }
 
@@ -64,9 +64,16 @@ static int grow(rw_hmap *h)
 	v = calloc(cap, sizeof(*v));
 	if (v == NULL)
 		return RW_ENOMEM;
-	for (i = 0; i < h->cap; i++)
-		if (h->v[i].key)
-			v[slot_of(v, cap, h->v[i].key)] = h->v[i];
+	/* Keys are distinct: each goes to the first empty slot from its hash. */
+	for (i = 0; i < h->cap; i++) {
+		size_t k;
+
+		if (h->v[i].key == NULL)
+			continue;
+		for (k = h->v[i].hash & (cap - 1); v[k].key; k = (k + 1) & (cap - 1))
+			;
+		v[k] = h->v[i];
+	}
 	free(h->v);
 	h->v = v;
 	h->cap = cap;
@@ -75,11 +82,11 @@ static int grow(rw_hmap *h)
 
 int rw_hmap_put(rw_hmap *h, const char *key, size_t value)
 {
-	size_t i;
+	size_t i, hash = hash_str(key);
 	char *copy;
 
 	if (h->cap) {
-		i = slot_of(h->v, h->cap, key);
+		i = slot_of(h->v, h->cap, key, hash);
 		if (h->v[i].key) {
 			h->v[i].value = value;
 			return 0;
@@ -92,9 +99,10 @@ int rw_hmap_put(rw_hmap *h, const char *key, size_t value)
 		free(copy);
 		return RW_ENOMEM;
 	}
-	i = slot_of(h->v, h->cap, key);
+	i = slot_of(h->v, h->cap, key, hash);
 	h->v[i].key = copy;
 	h->v[i].value = value;
+	h->v[i].hash = hash;
 	h->n++;
 	return 0;
 }
