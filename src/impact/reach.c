@@ -302,6 +302,18 @@ static size_t next_of(const rw_asset_reach *ar, size_t mi, size_t i)
 	return i;
 }
 
+/* Appends a, b and c (a summary is written for every asset reached: no formatting). */
+static int put3(rw_buf *out, const char *a, const char *b, const char *c)
+{
+	int rc = rw_buf_puts(out, a);
+
+	if (rc == 0)
+		rc = rw_buf_puts(out, b);
+	if (rc == 0)
+		rc = rw_buf_puts(out, c);
+	return rc;
+}
+
 int rw_reach_summary(const rw_asset_reach *ar, rw_buf *out)
 {
 	size_t mi, i, j, vendors = 0;
@@ -323,15 +335,15 @@ int rw_reach_summary(const rw_asset_reach *ar, rw_buf *out)
 			     j = next_of(ar, mi, j + 1))
 				conditional &= ar->v[j].conditional;
 			if (last_rank < 0 && vendors > 1)
-				rc = rw_buf_printf(out, "%s%s%s: ", first_vendor ? "" : " | ", ar->matches.v[mi].vendor,
-						   ar->matches.v[mi].possible ? " (possible)" : "");
+				rc = put3(out, first_vendor ? "" : " | ", ar->matches.v[mi].vendor,
+					  ar->matches.v[mi].possible ? " (possible): " : ": ");
 			if (rc == 0 && x->rank != last_rank)
-				rc = rw_buf_printf(out, "%s%s: ", last_rank < 0 ? "" : "; ", x->status->f[RW_Q_STATUS]);
+				rc = put3(out, last_rank < 0 ? "" : "; ", x->status->f[RW_Q_STATUS], ": ");
 			else if (rc == 0)
 				rc = rw_buf_puts(out, ", ");
 			if (rc == 0)
-				rc = rw_buf_printf(out, "%s%s", x->status->f[RW_Q_REGIME],
-						   conditional ? " (if used for the listed purposes)" : "");
+				rc = put3(out, x->status->f[RW_Q_REGIME],
+					  conditional ? " (if used for the listed purposes)" : "", "");
 			last_rank = x->rank;
 			first_vendor = 0;
 		}
