@@ -172,11 +172,13 @@ END_TEST
 /* A file that is UTF-8 is taken as it is, typographic quotes and a byte order mark included. */
 START_TEST(utf8_is_taken_as_is)
 {
-	static const char text[] = "\xEF\xBB\xBF" "asset_id,site\nA,Council\xE2\x80\x99s Depot \xE2\x80\x93 North\n";
+	static const char text[] = "\xEF\xBB\xBF" "asset_id,site\n A ,\t Council\xE2\x80\x99s Depot \xE2\x80\x93 North  \n";
 
 	ck_assert_int_eq(rw_inventory_parse(&ctx, &inv, "u.csv", text, sizeof(text) - 1), 0);
 	ck_assert_uint_eq(inv.n, 1);
 	ck_assert_uint_eq(inv.problems.n, 0);
+	/* Blanks around a value are not part of it. */
+	ck_assert_str_eq(inv.v[0].asset_id, "A");
 	ck_assert_str_eq(inv.v[0].site, "Council\xE2\x80\x99s Depot \xE2\x80\x93 North");
 }
 END_TEST
