@@ -165,8 +165,8 @@ static const char *effect_on(const rw_effects_asset *ea, const char *vendor, con
 		char *const *f = changes.v[ea->v[i].change].f;
 
 		if (strcmp(f[RW_C_VENDOR], vendor) == 0 && strcmp(f[RW_C_REGIME], regime) == 0)
-			return ea->v[i].possible ? (ea->v[i].kind == RW_EFFECT_AFFECTS ? "affects (possibly)" : "other (possibly)")
-						 : rw_effect_name(ea->v[i].kind);
+			return !ea->v[i].possible ? rw_effect_name(ea->v[i].kind)
+			       : ea->v[i].kind == RW_EFFECT_AFFECTS ? "affects (possibly)" : "other (possibly)";
 	}
 	return "";
 }
@@ -243,13 +243,16 @@ START_TEST(effects_for_people_and_as_json)
 	rw_buf_clear(&out);
 	ea = effects_of(&fx, "P-1");
 	ck_assert_int_eq(rw_effects_describe_asset(&out, "", &inv, &changes, ea), 0);
-	ck_assert_str_eq(rw_buf_cstr(&out), "P-1 (Annexe, 3 units): affects (possibly): zte us.entity-list restricted (run 2)\n");
+	ck_assert_str_eq(rw_buf_cstr(&out),
+			 "P-1 (Annexe, 3 units): affects (possibly): zte us.entity-list restricted (run 2)\n");
 	rw_buf_clear(&out);
 	/* The stop names the status it takes away. */
 	ea = effects_of(&fx, "H-1");
 	ck_assert_int_eq(rw_effects_describe_asset(&out, "", &inv, &changes, ea), 0);
-	ck_assert_ptr_nonnull(strstr(rw_buf_cstr(&out), "H-1 (Depot, 2 units): stops-affecting: huawei us.entity-list restricted (run 2)\n"));
-	ck_assert_ptr_nonnull(strstr(rw_buf_cstr(&out), "H-1 (Depot, 2 units): changes: huawei us.fcc-covered-list prohibited (run 2)\n"));
+	ck_assert_ptr_nonnull(strstr(rw_buf_cstr(&out),
+				     "H-1 (Depot, 2 units): stops-affecting: huawei us.entity-list restricted (run 2)\n"));
+	ck_assert_ptr_nonnull(strstr(rw_buf_cstr(&out),
+				     "H-1 (Depot, 2 units): changes: huawei us.fcc-covered-list prohibited (run 2)\n"));
 
 	rw_json_init(&j, &doc);
 	rw_effects_json_asset(&j, &inv, &changes, ea);
