@@ -2,7 +2,8 @@
  * What changed: the changes every run recorded (kinds added, ended, changed,
  * removed, announcement, new-entity), read back between two points of the
  * record, described for people and written as JSON (SPEC.md "diff --json").
- * Nothing here fetches: everything comes from the history database.
+ * Nothing here fetches: everything comes from the history database. What the
+ * changes do to an inventory is the impact layer's (regwatch/impact.h).
  *
  * A point is "after run N" (run 0: before the first run). WHEN arguments name
  * a point: "#N", a date YYYY-MM-DD (the end of that UTC day) or an RFC 3339
@@ -25,11 +26,8 @@
 #include "regwatch/core.h"
 #include "regwatch/dates.h"
 #include "regwatch/history.h"
-#include "regwatch/inventory.h"
 #include "regwatch/json.h"
 #include "regwatch/state.h"
-
-
 
 /* Parses a WHEN argument: "#N" sets *run (and *t = -1), a date or an instant sets *t
    (and *run = -1). RW_EUSAGE with a message naming the text otherwise. */
@@ -50,53 +48,5 @@ void rw_diff_json_change(rw_json *j, const rw_row *change);
 
 /* 1 for the kinds that change a vendor's statuses (added, ended, changed, removed). */
 int rw_diff_is_status_change(const rw_row *change);
-
-/* ---- What the changes do to an inventory ---- */
-
-enum rw_effect {
-	RW_EFFECT_AFFECTS = 0, /* the change brings a status to the asset */
-	RW_EFFECT_STOPS = 1,   /* the change takes a status away from it */
-	RW_EFFECT_CHANGES = 2  /* a status still reaches it, with another word or other dates */
-};
-/* "affects", "stops-affecting", "changes". */
-const char *rw_effect_name(int effect);
-
-typedef struct rw_diff_effect {
-	size_t change;        /* index in the changes table */
-	int effect;           /* RW_EFFECT_* */
-	int possible;         /* the asset is matched to the change's vendor only possibly */
-} rw_diff_effect;
-
-typedef struct rw_diff_asset {
-	size_t asset;         /* index in the inventory */
-	rw_asset_reach reach; /* what reaches it at the `until` point, on that day */
-	rw_diff_effect *v;
-	size_t n;
-	size_t cap;
-} rw_diff_asset;
-
-typedef struct rw_diff_assets {
-	rw_diff_asset *v;     /* assets some change affects or stops affecting, inventory order */
-	size_t n;
-	size_t cap;
-} rw_diff_assets;
-
-/*
- * For each status change (added, ended, changed, removed) of a vendor: the assets whose
- * statuses under that regime differ, on the change's effective date, between the database as
- * recorded at `since` and at `until`. Inheritance (a parent's status reaching a subsidiary's
- * chips) and use-limited regimes (the asset's purpose) count as in `check`.
- */
-int rw_diff_assets_run(rw_ctx *ctx, rw_reach *r, const rw_inventory *inv, const rw_table *changes,
-		       const rw_point *since, const rw_point *until, rw_diff_assets *out);
-void rw_diff_assets_release(rw_diff_assets *da);
-
-/* One asset as a JSON object: the fields of rw_json_asset_fields, plus "changes": the changes
-   with their effect on it. */
-void rw_diff_json_asset(rw_json *j, const rw_inventory *inv, const rw_table *changes, const rw_diff_asset *da);
-/* Lines for people, one per effect, each starting with indent and ending in a newline. */
-int rw_diff_describe_asset(rw_buf *out, const char *indent, const rw_inventory *inv, const rw_table *changes,
-			   const rw_diff_asset *da);
-
 
 #endif

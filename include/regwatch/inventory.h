@@ -6,6 +6,11 @@
  * applies only to some uses (the FCC wording on public safety and critical
  * infrastructure).
  *
+ * src/impact/: inventory.c reads, match.c matches, scope.c knows the use-limited
+ * regimes, reach.c finds the statuses, check.c checks a whole inventory, json.c
+ * writes assets as JSON. What changes do to an inventory, and the rows people
+ * see for an affected asset, are in regwatch/impact.h.
+ *
  * Usage (what `regwatch check` does):
  *     rw_inventory inv;
  *     rw_reach *reach = NULL;
@@ -14,7 +19,7 @@
  *     rc = rw_inventory_load(ctx, &inv, "assets.csv");     (bad rows: inv.problems)
  *     rc = rw_reach_new(ctx, &reach, db, &dict);
  *     rc = rw_check_run(ctx, reach, &inv, "2026-11-29", (time_t)-1, &chk);
- *     ...chk.v[i]: an asset something reaches, rw_json_asset() / rw_reach_summary()...
+ *     ...chk.v[i]: an asset something reaches, rw_asset_json() / rw_reach_summary()...
  *     rw_check_release(&chk);
  *     rw_reach_free(reach);          (after every rw_check and rw_asset_reach using it)
  *     rw_inventory_release(&inv);
@@ -33,7 +38,8 @@
 
 #define RW_INVENTORY_MAX_BYTES ((size_t)256 << 20) /* largest inventory file read */
 
-/* One asset (one row). Strings are owned and never NULL ("" when empty). */
+/* One asset (one row). Strings are never NULL ("" when empty); read by rw_inventory_parse,
+   they share one allocation owned by the inventory. */
 typedef struct rw_asset {
 	long line;           /* first physical line of the row in the file */
 	char *asset_id;
@@ -65,9 +71,11 @@ void rw_inventory_release(rw_inventory *inv);
 /*
  * Reads an inventory from memory (name is used in messages). A bad row (CSV syntax, no
  * asset_id, a duplicate asset_id, a bad quantity or installed date, a wrong number of
- * fields) is recorded in inv->problems and skipped; the other rows are still read. Text
- * that is not UTF-8 is read as Latin-1 (with a warning). Fails only for a file that is not
- * an inventory at all: no header, or no asset_id column (RW_EDATA, "NAME:1: ...").
+ * fields) is recorded in inv->problems and skipped; the other rows are still read. Every
+ * string of the inventory is valid UTF-8: a file that is UTF-8 is taken as it is, any other
+ * is read as Windows-1252, a spreadsheet's legacy export (with one warning in problems, at
+ * the line of the first byte that is not UTF-8). Fails only for a file that is not an
+ * inventory at all: no header, or no asset_id column (RW_EDATA, "NAME:1: ...").
  */
 int rw_inventory_parse(rw_ctx *ctx, rw_inventory *inv, const char *name, const char *data, size_t len);
 /* Reads the file at path (RW_EIO when it cannot be read). */
@@ -89,6 +97,8 @@ typedef struct rw_asset_match {
 	const char *evidence; /* link evidence URL (owned by the dictionary), or NULL */
 	char *note;           /* owned: how the link holds ("brand of hikvision", dates of a link) */
 } rw_asset_match;
+
+#define RW_ASSET_MAX_MATCHES 64 /* vendors one asset is matched to, at most */
 
 typedef struct rw_asset_matches {
 	rw_asset_match *v;    /* one per vendor, strongest first */
@@ -165,7 +175,6 @@ typedef struct rw_reach rw_reach;
 /* db and dict must outlive the rw_reach. */
 int rw_reach_new(rw_ctx *ctx, rw_reach **out, rw_db *db, const rw_dict *dict);
 void rw_reach_free(rw_reach *r);
-rw_asset_matcher *rw_reach_matcher(rw_reach *r);
 
 /* What reaches asset a on date `on` as recorded by `known` ((time_t)-1: now). A vendor of
    the dictionary that the database does not know yet has no statuses. out is initialised
@@ -207,14 +216,29 @@ void rw_check_release(rw_check *c);
 /* 1 when an asset is reached, through a certain match, by a status at rank `rank` or more severe. */
 int rw_check_fails(const rw_check *c, int rank);
 
-/* One asset as a JSON object (SPEC.md "check --json"): its columns, vendor and matched_by of
-   the strongest match, every match, the statuses that apply and those its purpose excludes. */
-void rw_json_asset(rw_json *j, const rw_inventory *inv, const rw_asset *a, const rw_asset_reach *ar);
+/* ---- Assets as JSON (SPEC.md "check --json") ---- */
+
+/* One asset as a JSON object: its columns, vendor and matched_by of the strongest match,
+   every match, the statuses that apply and those its purpose excludes, its other columns. */
+void rw_asset_json(rw_json *j, const rw_inventory *inv, const rw_asset *a, const rw_asset_reach *ar);
 /* The fields of one asset object, for callers that add members before closing it. */
-void rw_json_asset_fields(rw_json *j, const rw_inventory *inv, const rw_asset *a, const rw_asset_reach *ar);
+void rw_asset_json_fields(rw_json *j, const rw_inventory *inv, const rw_asset *a, const rw_asset_reach *ar);
 /* One reached status as a JSON object: the status fields of SPEC.md (regime, jurisdiction,
    status, since, until, via, source, evidence, recorded_at) plus the matched vendor it came
    through, matched_by, possible, and condition ("applies if used for ..." or null). */
-void rw_json_reached(rw_json *j, const rw_asset_reach *ar, const rw_reached *s);
+void rw_asset_json_reached(rw_json *j, const rw_asset_reach *ar, const rw_reached *s);
+/* Takes the document written so far (len bytes at data) to its destination; 0, or a negative
+   RW_E* code that stops the document. */
+typedef int (*rw_asset_json_sink)(void *arg, const char *data, size_t len);
+
+#define RW_ASSET_JSON_CHUNK ((size_t)1 << 20) /* bytes handed to a sink at a time, about */
+
+/* The document of `check --json`: on, inventory (the name given), the assets a status
+   reaches, the summary with totals by site, and the inventory's problems. With a sink, the
+   document is handed to it (and j's buffer emptied) each time the buffer passes
+   RW_ASSET_JSON_CHUNK bytes, so memory does not grow with the inventory; what is left is
+   in the buffer at the end. A sink's failure is j->rc. sink may be NULL. */
+void rw_asset_json_check(rw_json *j, const char *inventory, const rw_inventory *inv, const rw_check *chk,
+			 rw_asset_json_sink sink, void *arg);
 
 #endif

@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "regwatch/dates.h"
+#include "regwatch/impact.h"
 #include "regwatch/inventory.h"
 
 enum { AC_ASSET, AC_SITE, AC_MANUFACTURER, AC_MODEL, AC_QUANTITY, AC_VENDOR, AC_MATCHED_BY, AC_WORST, AC_STATUSES,
@@ -25,43 +26,30 @@ static const cli_column site_columns[] = {
 };
 
 /* The table rows for people. */
-static int asset_rows(const rw_inventory *inv, const rw_check *chk, rw_table *t)
+static int asset_rows(rw_ctx *ctx, const rw_inventory *inv, const rw_check *chk, rw_table *t)
 {
 	size_t i;
 	int rc = 0;
 
 	for (i = 0; i < chk->n && rc == 0; i++) {
-		const rw_asset *a = &inv->v[chk->v[i].asset];
-		const rw_asset_reach *ar = &chk->v[i].reach;
-		const rw_asset_match *m = &ar->matches.v[0];
-		int possible = rw_asset_reach_possible_only(ar);
-		int worst = rw_asset_reach_worst(ar, !possible);
-		static const char *const words[] = {"prohibited", "restricted", "listed", "under-review", "announced"};
-		char qty[32], *by, *worst_s;
-		rw_buf st = RW_BUF_INIT;
+		rw_asset_hit h;
 		const char *f[AC_NCOLS];
 
-		snprintf(qty, sizeof(qty), "%ld", a->quantity);
-		by = rw_asprintf("%s%s", rw_match_by_name(m->by), m->possible ? " (possible)" : "");
-		worst_s = rw_asprintf("%s%s", possible ? "possibly " : "",
-				      worst >= 0 && worst < 5 ? words[worst] : "");
-		rc = rw_reach_summary(ar, &st);
-		f[AC_ASSET] = a->asset_id;
-		f[AC_SITE] = a->site;
-		f[AC_MANUFACTURER] = a->manufacturer[0] ? a->manufacturer : a->brand;
-		f[AC_MODEL] = a->model;
-		f[AC_QUANTITY] = qty;
-		f[AC_VENDOR] = m->vendor;
-		f[AC_MATCHED_BY] = by;
-		f[AC_WORST] = worst_s;
-		f[AC_STATUSES] = rw_buf_cstr(&st);
-		if (rc == 0 && (by == NULL || worst_s == NULL))
-			rc = RW_ENOMEM;
-		if (rc == 0)
-			rc = rw_table_add(t, f);
-		free(by);
-		free(worst_s);
-		rw_buf_release(&st);
+		rc = rw_asset_hit_init(ctx, &h, &inv->v[chk->v[i].asset], &chk->v[i].reach, 0);
+		if (rc < 0)
+			break;
+		f[AC_ASSET] = h.asset_id;
+		f[AC_SITE] = h.site;
+		f[AC_MANUFACTURER] = h.maker;
+		f[AC_MODEL] = h.model;
+		f[AC_QUANTITY] = h.quantity_text;
+		f[AC_VENDOR] = h.vendor;
+		f[AC_MATCHED_BY] = h.matched_by_text;
+		f[AC_WORST] = h.worst_text;
+		f[AC_STATUSES] = h.statuses;
+		if (rw_table_add(t, f) < 0)
+			rc = rw_error(ctx, RW_ENOMEM, "out of memory");
+		rw_asset_hit_release(&h);
 	}
 	return rc;
 }
@@ -90,43 +78,10 @@ static int site_rows(const rw_check *chk, rw_table *t)
 	return rc;
 }
 
-static void check_json(rw_json *j, const char *path, const rw_inventory *inv, const rw_check *chk)
+/* Writes a part of the JSON document as it is made, so a large inventory's is never whole in memory. */
+static int json_out(void *arg, const char *data, size_t len)
 {
-	size_t i;
-
-	rw_json_object(j, NULL);
-	rw_json_str(j, "on", chk->on);
-	rw_json_str(j, "inventory", path);
-	rw_json_array(j, "assets");
-	for (i = 0; i < chk->n; i++)
-		rw_json_asset(j, inv, &inv->v[chk->v[i].asset], &chk->v[i].reach);
-	rw_json_end(j);
-	rw_json_object(j, "summary");
-	rw_json_int(j, "assets", (long)chk->assets);
-	rw_json_int(j, "affected", (long)chk->affected);
-	rw_json_int(j, "units_affected", chk->units_affected);
-	rw_json_int(j, "units", chk->units);
-	rw_json_int(j, "possibly_affected", (long)chk->possible);
-	rw_json_int(j, "skipped_rows", (long)inv->skipped);
-	rw_json_array(j, "by_site");
-	for (i = 0; i < chk->nsites; i++) {
-		const rw_check_site *s = &chk->sites[i];
-
-		rw_json_object(j, NULL);
-		rw_json_str_or_null(j, "site", s->site);
-		rw_json_int(j, "assets", (long)s->assets);
-		rw_json_int(j, "affected", (long)s->affected);
-		rw_json_int(j, "units", s->units);
-		rw_json_int(j, "units_affected", s->units_affected);
-		rw_json_end(j);
-	}
-	rw_json_end(j);
-	rw_json_end(j);
-	rw_json_array(j, "problems");
-	for (i = 0; i < inv->problems.n; i++)
-		rw_json_str(j, NULL, inv->problems.v[i]);
-	rw_json_end(j);
-	rw_json_end(j);
+	return cli_print(arg, data, len) == EXIT_OK ? 0 : RW_EIO;
 }
 
 int cmd_check(cli *c, int argc, char **argv)
@@ -195,8 +150,15 @@ int cmd_check(cli *c, int argc, char **argv)
 	}
 	if (json) {
 		rw_json_init(&j, &doc);
-		check_json(&j, path, &inv, &chk);
-		status = rw_json_finish(&j) == 0 ? cli_print_json(c, &doc) : EXIT_FAIL;
+		rw_asset_json_check(&j, path, &inv, &chk, json_out, c);
+		rc = j.rc == RW_EIO ? RW_EIO : rw_json_finish(&j);
+		if (rc == RW_EIO)
+			status = EXIT_FAIL; /* cli_print has said why */
+		else if (rc < 0)
+			status = cli_fail(c, rw_error(&c->ctx, rc, "check: JSON document: %s",
+						      rc == RW_ENOMEM ? "out of memory" : "nested too deeply"));
+		else
+			status = cli_print_json(c, &doc);
 	} else {
 		rc = rw_buf_printf(&doc, "%s on %s: %zu asset%s (%ld units), %zu affected (%ld units)", path, on,
 				   chk.assets, chk.assets == 1 ? "" : "s", chk.units, chk.affected, chk.units_affected);
@@ -207,7 +169,7 @@ int cmd_check(cli *c, int argc, char **argv)
 		if (rc == 0)
 			rc = rw_buf_puts(&doc, "\n");
 		if (rc == 0)
-			rc = asset_rows(&inv, &chk, &assets);
+			rc = asset_rows(&c->ctx, &inv, &chk, &assets);
 		if (rc == 0)
 			rc = site_rows(&chk, &sites);
 		status = rc == 0 ? cli_print(c, rw_buf_cstr(&doc), doc.len) : EXIT_FAIL;

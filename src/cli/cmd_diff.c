@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "regwatch/diff.h"
+#include "regwatch/impact.h"
 #include "regwatch/inventory.h"
 
 int cli_print_changes(cli *c, const rw_table *changes, const char *indent)
@@ -73,7 +74,7 @@ int cmd_diff(cli *c, int argc, char **argv)
 	rw_dict dict = {0};
 	rw_inventory inv;
 	rw_reach *reach = NULL;
-	rw_diff_assets da = {0};
+	rw_effects da = {0};
 	rw_buf doc = RW_BUF_INIT;
 	rw_json j;
 	size_t i;
@@ -119,7 +120,7 @@ int cmd_diff(cli *c, int argc, char **argv)
 			rc = rw_reach_new(&c->ctx, &reach, c->db, &dict);
 		}
 		if (rc == 0)
-			rc = rw_diff_assets_run(&c->ctx, reach, &inv, &changes, &since, &until, &da);
+			rc = rw_effects_run(&c->ctx, reach, &inv, &changes, &since, &until, &da);
 	}
 	if (rc < 0) {
 		status = cli_fail(c, rc == RW_EIO ? RW_EUSAGE : rc);
@@ -139,7 +140,7 @@ int cmd_diff(cli *c, int argc, char **argv)
 		if (inv_path) {
 			rw_json_array(&j, "affected_assets");
 			for (i = 0; i < da.n; i++)
-				rw_diff_json_asset(&j, &inv, &changes, &da.v[i]);
+				rw_effects_json_asset(&j, &inv, &changes, &da.v[i]);
 			rw_json_end(&j);
 			rw_json_object(&j, "inventory");
 			rw_json_str(&j, "name", inv_path);
@@ -168,11 +169,11 @@ int cmd_diff(cli *c, int argc, char **argv)
 			rc = rw_buf_printf(&doc, "\nassets of '%s' (%zu assets) these changes affect: %zu\n", inv_path,
 					   inv.n, da.n);
 		for (i = 0; i < da.n && rc == 0; i++)
-			rc = rw_diff_describe_asset(&doc, "  ", &inv, &changes, &da.v[i]);
+			rc = rw_effects_describe_asset(&doc, "  ", &inv, &changes, &da.v[i]);
 		status = rc == 0 ? cli_print(c, rw_buf_cstr(&doc), doc.len) : EXIT_FAIL;
 	}
 out:
-	rw_diff_assets_release(&da);
+	rw_effects_release(&da);
 	rw_reach_free(reach);
 	rw_inventory_release(&inv);
 	rw_dict_release(&dict);

@@ -1,10 +1,10 @@
 /* regwatch report [--format html|md] [-o FILE] [--inventory FILE]: a self-contained status report. */
 #include <getopt.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "regwatch/impact.h"
 #include "regwatch/inventory.h"
 #include "regwatch/report.h"
 
@@ -25,7 +25,6 @@ static int report_inventory(cli *c, rw_report *r, const char *path)
 	rw_dict dict;
 	rw_reach *reach = NULL;
 	rw_check chk;
-	rw_buf maker = RW_BUF_INIT, summary = RW_BUF_INIT, note = RW_BUF_INIT;
 	size_t i;
 	int rc, have_dict = 0, have_check = 0;
 
@@ -53,39 +52,23 @@ static int report_inventory(cli *c, rw_report *r, const char *path)
 	if (rc == 0)
 		rc = rw_report_set_inventory(&c->ctx, r, path, (long)chk.assets);
 	for (i = 0; rc == 0 && i < chk.n; i++) {
-		const rw_asset *a = &inv.v[chk.v[i].asset];
-		const rw_asset_reach *ar = &chk.v[i].reach;
-		const rw_asset_match *m = ar->matches.n ? &ar->matches.v[0] : NULL;
+		rw_asset_hit h;
 		const char *f[RW_RA_NCOLS];
-		char qty[32];
 
-		rw_buf_clear(&maker);
-		rw_buf_clear(&summary);
-		rw_buf_clear(&note);
-		rc = rw_buf_puts(&maker, a->manufacturer);
-		if (rc == 0 && a->brand[0])
-			rc = rw_buf_printf(&maker, "%s%s", maker.len ? " / " : "", a->brand);
-		if (rc == 0)
-			rc = rw_reach_summary(ar, &summary);
-		if (rc == 0 && m && m->note)
-			rc = rw_buf_puts(&note, m->note);
-		if (rc == 0 && rw_asset_reach_possible_only(ar))
-			rc = rw_buf_printf(&note, "%spossible: the link is only claimed", note.len ? "; " : "");
-		if (rc < 0) {
-			rc = rw_error(&c->ctx, rc, "out of memory");
+		rc = rw_asset_hit_init(&c->ctx, &h, &inv.v[chk.v[i].asset], &chk.v[i].reach, 0);
+		if (rc < 0)
 			break;
-		}
-		snprintf(qty, sizeof(qty), "%ld", a->quantity);
-		f[RW_RA_SITE] = a->site;
-		f[RW_RA_ASSET] = a->asset_id;
-		f[RW_RA_MANUFACTURER] = rw_buf_cstr(&maker);
-		f[RW_RA_MODEL] = a->model;
-		f[RW_RA_QUANTITY] = qty;
-		f[RW_RA_VENDOR] = m ? m->vendor : "";
-		f[RW_RA_MATCHED_BY] = m ? rw_match_by_name(m->by) : "";
-		f[RW_RA_STATUSES] = rw_buf_cstr(&summary);
-		f[RW_RA_NOTE] = rw_buf_cstr(&note);
+		f[RW_RA_SITE] = h.site;
+		f[RW_RA_ASSET] = h.asset_id;
+		f[RW_RA_MANUFACTURER] = h.maker_brand;
+		f[RW_RA_MODEL] = h.model;
+		f[RW_RA_QUANTITY] = h.quantity_text;
+		f[RW_RA_VENDOR] = h.vendor;
+		f[RW_RA_MATCHED_BY] = h.matched_by;
+		f[RW_RA_STATUSES] = h.statuses;
+		f[RW_RA_NOTE] = h.note;
 		rc = rw_report_add_asset(&c->ctx, r, f);
+		rw_asset_hit_release(&h);
 	}
 out:
 	if (have_check)
@@ -94,9 +77,6 @@ out:
 	if (have_dict)
 		rw_dict_release(&dict);
 	rw_inventory_release(&inv);
-	rw_buf_release(&maker);
-	rw_buf_release(&summary);
-	rw_buf_release(&note);
 	return rc;
 }
 

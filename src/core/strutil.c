@@ -88,3 +88,16 @@ int rw_blank(const char *s)
 		s++;
 	return *s == '\0';
 }
+
+const char *rw_trim_span(const char *s, size_t *len)
+{
+	size_t n;
+
+	while (is_blank(*s))
+		s++;
+	n = strlen(s);
+	while (n > 0 && is_blank(s[n - 1]))
+		n--;
+	*len = n;
+	return s;
+}

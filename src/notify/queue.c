@@ -128,7 +128,7 @@ static int member_assets(rw_ctx *ctx, struct assets_ctx *ac, const rw_member *m,
 			f[RW_NA_POSSIBLE] = am->possible ? "1" : "";
 			if (rw_table_add(rows, f) < 0)
 				rc = no_memory(ctx);
-			rw_json_asset(&j, &inv, a, &ar);
+			rw_asset_json(&j, &inv, a, &ar);
 		}
 		rw_asset_reach_release(&ar);
 	}

@@ -12,6 +12,7 @@ import os
 import random
 import re
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -333,6 +334,26 @@ class Scripted(rwtest.Env):
         self.run_rw("check", COUNCIL, "--on", "2015-01-01", "--fail-on", "announced", now=NOW, expect=0)
         p = self.run_rw("check", COUNCIL, "--fail-on", "banned", now=NOW, expect=2)
         self.assertIn("--fail-on: 'banned' is not a status", p.stderr)
+
+    def test_windows_1252_inventory(self):
+        # Excel's CSV export: 0x92 and 0x96 are a right single quotation mark and an en dash.
+        inv = os.path.join(self.tmp, "excel.csv")
+        with open(inv, "wb") as f:
+            f.write(b"asset_id,site,manufacturer,model,notes\r\n"
+                    b"X-1,Council\x92s Depot \x96 North,Hikvision,DS-2CD2143G2-I,caf\xe9\r\n")
+        env = dict(os.environ, TZ="UTC", LANG="C", LC_ALL="C", REGWATCH_NOW=NOW, HOME=self.tmp)
+        for k in ("REGWATCH_CONFIG", "REGWATCH_DATA", "REGWATCH_FAULT"):
+            env.pop(k, None)
+        p = subprocess.run([rwtest.BINARY, "--config", self.config, "--data", self.data, "check", inv, "--json"],
+                           capture_output=True, env=env, timeout=120)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        text = p.stdout.decode("utf-8", errors="strict")
+        doc = json.loads(text)
+        a = doc["assets"][0]
+        self.assertEqual(a["site"], "Council\u2019s Depot \u2013 North")
+        self.assertEqual(a["notes"], "caf\u00e9")
+        self.assertFalse(any(0x80 <= ord(ch) <= 0x9f for ch in text), "C1 control in the output")
+        self.assertEqual(doc["problems"], ["%s:2: warning: text is not UTF-8, read as Windows-1252" % inv])
 
     def test_check_errors(self):
         p = self.run_rw("check", "/nonexistent/assets.csv", now=NOW, expect=2)

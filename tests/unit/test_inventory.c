@@ -1,10 +1,11 @@
 /* Reading inventories: header in any order and case, extra columns kept, bad rows reported
-   with their line and skipped, Latin-1 exports, files that are not inventories. */
+   with their line and skipped, legacy (Windows-1252) exports, files that are not inventories. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "testutil.h"
 #include "regwatch/inventory.h"
+#include "regwatch/utf8.h"
 
 static rw_ctx ctx;
 static rw_inventory inv;
@@ -126,8 +127,73 @@ START_TEST(latin1_export_is_read)
 	ck_assert_str_eq(inv.v[1].site, "Z\xC3\xBCrich");
 	/* One warning, at the first row that needed it. */
 	ck_assert_uint_eq(inv.problems.n, 1);
-	ck_assert_ptr_nonnull(strstr(inv.problems.v[0], "/latin1.csv:2: warning: text is not UTF-8, read as Latin-1"));
+	ck_assert_ptr_nonnull(strstr(inv.problems.v[0], "/latin1.csv:2: warning: text is not UTF-8, read as Windows-1252"));
 	ck_assert_uint_eq(inv.skipped, 0);
+}
+END_TEST
+
+/* Excel's "CSV" export: Windows-1252, with curly apostrophes and en dashes. */
+START_TEST(windows_1252_export_is_read)
+{
+	const rw_asset *a;
+	size_t i, k;
+
+	load("cp1252.csv");
+	ck_assert_uint_eq(inv.n, 3);
+	ck_assert_uint_eq(inv.skipped, 1);
+	/* 0x92 is U+2019, 0x96 is U+2013: not the C1 controls U+0092 and U+0096. */
+	a = find("CAM-2");
+	ck_assert_str_eq(a->site, "Council\xE2\x80\x99s Depot \xE2\x80\x93 North");
+	/* 0xE9 is é; 0x80, a lone continuation byte in UTF-8, is the euro sign. */
+	ck_assert_str_eq(a->notes, "caf\xC3\xA9 \xE2\x82\xAC 5");
+	/* Other lone continuation bytes are their Windows-1252 characters; 0x81, which
+	   Windows-1252 leaves undefined, is U+FFFD. */
+	a = find("CAM-3");
+	ck_assert_str_eq(a->notes, "\xC2\xBF\xC2\xA9 \xEF\xBF\xBD");
+	ck_assert_str_eq(find("CAM-1")->site, "Town Hall");
+	/* Problems in file order: the bad row on line 3, then the warning at line 4, where the
+	   first byte that is not UTF-8 is. */
+	ck_assert_uint_eq(inv.problems.n, 2);
+	ck_assert_ptr_nonnull(strstr(inv.problems.v[0], "/cp1252.csv:3: no asset_id"));
+	ck_assert_ptr_nonnull(strstr(inv.problems.v[1], "/cp1252.csv:4: warning: text is not UTF-8, read as Windows-1252"));
+	/* Every string read is valid UTF-8 without C1 controls. */
+	for (i = 0; i < inv.n; i++) {
+		const char *f[] = {inv.v[i].asset_id, inv.v[i].site, inv.v[i].manufacturer, inv.v[i].notes};
+
+		for (k = 0; k < sizeof(f) / sizeof(f[0]); k++) {
+			ck_assert(rw_utf8_valid(f[k], strlen(f[k])));
+			ck_assert_ptr_null(strstr(f[k], "\xC2\x92"));
+			ck_assert_ptr_null(strstr(f[k], "\xC2\x96"));
+		}
+	}
+}
+END_TEST
+
+/* A file that is UTF-8 is taken as it is, typographic quotes and a byte order mark included. */
+START_TEST(utf8_is_taken_as_is)
+{
+	static const char text[] = "\xEF\xBB\xBF" "asset_id,site\n A ,\t Council\xE2\x80\x99s Depot \xE2\x80\x93 North  \n";
+
+	ck_assert_int_eq(rw_inventory_parse(&ctx, &inv, "u.csv", text, sizeof(text) - 1), 0);
+	ck_assert_uint_eq(inv.n, 1);
+	ck_assert_uint_eq(inv.problems.n, 0);
+	/* Blanks around a value are not part of it. */
+	ck_assert_str_eq(inv.v[0].asset_id, "A");
+	ck_assert_str_eq(inv.v[0].site, "Council\xE2\x80\x99s Depot \xE2\x80\x93 North");
+}
+END_TEST
+
+/* A byte order mark before text that is not UTF-8 is dropped, not read as "ï»¿". */
+START_TEST(bom_before_legacy_text)
+{
+	static const char text[] = "\xEF\xBB\xBF" "asset_id,site\nA,M\xFCnchen\n";
+
+	ck_assert_int_eq(rw_inventory_parse(&ctx, &inv, "b.csv", text, sizeof(text) - 1), 0);
+	ck_assert_uint_eq(inv.n, 1);
+	ck_assert_str_eq(inv.v[0].asset_id, "A");
+	ck_assert_str_eq(inv.v[0].site, "M\xC3\xBCnchen");
+	ck_assert_uint_eq(inv.problems.n, 1);
+	ck_assert_str_eq(inv.problems.v[0], "b.csv:2: warning: text is not UTF-8, read as Windows-1252");
 }
 END_TEST
 
@@ -185,6 +251,9 @@ static Suite *inventory_suite(void)
 	tcase_add_test(tc, columns_by_name_in_any_order);
 	tcase_add_test(tc, bad_rows_are_reported_and_skipped);
 	tcase_add_test(tc, latin1_export_is_read);
+	tcase_add_test(tc, windows_1252_export_is_read);
+	tcase_add_test(tc, utf8_is_taken_as_is);
+	tcase_add_test(tc, bom_before_legacy_text);
 	tcase_add_test(tc, files_that_are_not_inventories);
 	tcase_add_test(tc, defaults_and_bounds);
 	suite_add_tcase(s, tc);
