@@ -49,12 +49,9 @@ int rw_diff_points(rw_ctx *ctx, rw_db *db, const char *since_arg, const char *un
 	return rc;
 }
 
-int rw_diff_is_status_change(const rw_row *c)
+int rw_diff_is_status_change(const rw_change *c)
 {
-	const char *k = c->f[RW_C_KIND];
-
-	return c->f[RW_C_VENDOR][0] && (strcmp(k, "added") == 0 || strcmp(k, "ended") == 0 ||
-					 strcmp(k, "changed") == 0 || strcmp(k, "removed") == 0);
+	return rw_change_is_status(c);
 }
 
 /* " from SINCE until UNTIL" of an interval ("" parts left out). */
@@ -69,85 +66,98 @@ static int put_dates(rw_buf *out, const char *since, const char *until)
 	return rc;
 }
 
-int rw_diff_describe(rw_buf *out, const rw_row *c)
+/* The words of a status change after "REGIME ". Every date it names is the change's own
+   (effective) or an end of the interval it is about. */
+static int describe_status(rw_buf *out, const rw_change *c)
 {
-	char *const *f = c->f;
-	const char *kind = f[RW_C_KIND];
+	const char *kind = c->kind;
 	int rc;
 
-	if (f[RW_C_VENDOR][0])
-		rc = rw_buf_printf(out, "%s: ", f[RW_C_VENDOR]);
-	else
-		rc = rw_buf_printf(out, "new entity '%s': ", f[RW_C_ENTITY]);
-	if (rc < 0)
-		return rc;
-	if (strcmp(kind, "announcement") == 0) {
-		rc = rw_buf_printf(out, "announcement%s%s: \"%s\" (%s, %s)", f[RW_C_EFFECTIVE][0] ? " of " : "",
-				   f[RW_C_EFFECTIVE], f[RW_C_TITLE], f[RW_C_SOURCE], f[RW_C_EVIDENCE]);
-		return rc;
-	}
-	rc = rw_buf_printf(out, "%s ", f[RW_C_REGIME]);
-	if (rc == 0 && (strcmp(kind, "added") == 0 || strcmp(kind, "new-entity") == 0)) {
-		rc = rw_buf_puts(out, f[RW_C_TO]);
+	if (strcmp(kind, "added") == 0 || strcmp(kind, "new-entity") == 0) {
+		rc = rw_buf_puts(out, c->to);
 		if (rc == 0)
-			rc = put_dates(out, f[RW_C_SINCE][0] ? f[RW_C_SINCE] : f[RW_C_EFFECTIVE], f[RW_C_UNTIL]);
-	} else if (rc == 0 && strcmp(kind, "ended") == 0) {
-		rc = rw_buf_printf(out, "%s", f[RW_C_FROM]);
+			rc = put_dates(out, c->effective, c->event.until);
+	} else if (strcmp(kind, "ended") == 0) {
+		rc = rw_buf_puts(out, c->from);
 		if (rc == 0)
-			rc = put_dates(out, f[RW_C_FROM_SINCE], "");
+			rc = put_dates(out, c->from_since[0] ? c->from_since : c->event.since, "");
 		if (rc == 0)
-			rc = rw_buf_printf(out, " ended on %s", f[RW_C_EFFECTIVE]);
-	} else if (rc == 0 && strcmp(kind, "removed") == 0) {
-		rc = rw_buf_printf(out, "%s", f[RW_C_FROM]);
+			rc = rw_buf_printf(out, " ended on %s", c->effective[0] ? c->effective : "a date not given");
+	} else if (strcmp(kind, "removed") == 0) {
+		rc = rw_buf_puts(out, c->from);
 		if (rc == 0)
-			rc = put_dates(out, f[RW_C_FROM_SINCE], f[RW_C_FROM_UNTIL]);
+			rc = put_dates(out, c->from_since, c->from_until);
 		if (rc == 0)
-			rc = rw_buf_printf(out, " no longer given by '%s'", f[RW_C_SOURCE]);
-	} else if (rc == 0) {
-		int status = strcmp(f[RW_C_FROM], f[RW_C_TO]) != 0;
-		int dates = strcmp(f[RW_C_FROM_SINCE], f[RW_C_SINCE]) != 0 || strcmp(f[RW_C_FROM_UNTIL], f[RW_C_UNTIL]) != 0;
+			rc = rw_buf_printf(out, " no longer given by '%s'", c->event.source);
+	} else {
+		int status = strcmp(c->from, c->to) != 0;
+		int dates = strcmp(c->from_since, c->effective) != 0 || strcmp(c->from_until, c->event.until) != 0;
 
-		if (status)
-			rc = rw_buf_printf(out, "%s -> %s", f[RW_C_FROM], f[RW_C_TO]);
-		else
-			rc = rw_buf_puts(out, f[RW_C_TO]);
+		rc = status ? rw_buf_printf(out, "%s -> %s", c->from, c->to) : rw_buf_puts(out, c->to);
 		if (rc == 0 && dates) {
-			rc = put_dates(out, f[RW_C_FROM_SINCE], f[RW_C_FROM_UNTIL]);
+			rc = put_dates(out, c->from_since, c->from_until);
 			if (rc == 0)
 				rc = rw_buf_puts(out, " ->");
 		}
 		if (rc == 0)
-			rc = put_dates(out, f[RW_C_SINCE], f[RW_C_UNTIL]);
+			rc = put_dates(out, c->effective, c->event.until);
 		if (rc == 0 && !status && !dates)
-			rc = rw_buf_printf(out, ", details changed%s%s", f[RW_C_TITLE][0] ? ": " : "", f[RW_C_TITLE]);
+			rc = rw_buf_printf(out, ", details changed%s%s", c->title[0] ? ": " : "", c->title);
 	}
-	if (rc == 0)
-		rc = rw_buf_printf(out, " (%s; %s%s%s)", kind, f[RW_C_SOURCE], f[RW_C_EVIDENCE][0] ? ", " : "",
-				   f[RW_C_EVIDENCE]);
 	return rc;
 }
 
-void rw_diff_json_change(rw_json *j, const rw_row *c)
+int rw_diff_describe(rw_buf *out, const rw_change *c)
 {
-	char *const *f = c->f;
+	const rw_event *e = &c->event;
+	int rc;
+
+	if (e->vendor[0])
+		rc = rw_buf_printf(out, "%s: ", e->vendor);
+	else
+		rc = rw_buf_printf(out, "new entity '%s': ", e->entity);
+	if (rc < 0)
+		return rc;
+	if (strcmp(c->kind, "announcement") == 0)
+		return rw_buf_printf(out, "announcement%s%s: \"%s\" (%s%s%s)", c->effective[0] ? " of " : "", c->effective,
+				     c->title, e->source, e->evidence[0] ? ", " : "", e->evidence);
+	rc = rw_buf_printf(out, "%s ", e->regime);
+	if (rc == 0)
+		rc = describe_status(out, c);
+	if (rc == 0)
+		rc = rw_buf_printf(out, " (%s; %s%s%s)", c->kind, e->source, e->evidence[0] ? ", " : "", e->evidence);
+	return rc;
+}
+
+void rw_diff_json_change(rw_json *j, const rw_change *c)
+{
+	const rw_event *e = &c->event;
 
 	rw_json_object(j, NULL);
-	rw_json_str(j, "kind", f[RW_C_KIND]);
-	rw_json_str_or_null(j, "vendor", f[RW_C_VENDOR]);
-	rw_json_str_or_null(j, "entity", f[RW_C_ENTITY]);
-	rw_json_str_or_null(j, "regime", f[RW_C_REGIME]);
-	rw_json_str_or_null(j, "from", f[RW_C_FROM]);
-	rw_json_str_or_null(j, "to", f[RW_C_TO]);
-	rw_json_str_or_null(j, "effective", f[RW_C_EFFECTIVE]);
-	rw_json_str(j, "source", f[RW_C_SOURCE]);
-	rw_json_str_or_null(j, "evidence", f[RW_C_EVIDENCE]);
-	rw_json_str_or_null(j, "title", f[RW_C_TITLE]);
-	rw_json_int(j, "run", strtol(f[RW_C_RUN], NULL, 10));
-	rw_json_str(j, "recorded_at", f[RW_C_RECORDED_AT]);
-	rw_json_str_or_null(j, "since", f[RW_C_SINCE]);
-	rw_json_str_or_null(j, "until", f[RW_C_UNTIL]);
-	rw_json_str_or_null(j, "from_since", f[RW_C_FROM_SINCE]);
-	rw_json_str_or_null(j, "from_until", f[RW_C_FROM_UNTIL]);
+	rw_json_str(j, "kind", c->kind);
+	rw_json_str_or_null(j, "vendor", e->vendor);
+	rw_json_str_or_null(j, "vendor_name", c->vendor_name);
+	rw_json_str_or_null(j, "entity", e->entity);
+	rw_json_str_or_null(j, "regime", e->regime);
+	rw_json_str_or_null(j, "regime_title", c->regime_title);
+	rw_json_str_or_null(j, "jurisdiction", c->jurisdiction);
+	rw_json_str_or_null(j, "provision", e->provision);
+	rw_json_str_or_null(j, "from", c->from);
+	rw_json_str_or_null(j, "to", c->to);
+	rw_json_str_or_null(j, "status", e->status);
+	rw_json_str_or_null(j, "effective", c->effective);
+	rw_json_str(j, "source", e->source);
+	rw_json_str_or_null(j, "evidence", e->evidence);
+	rw_json_str_or_null(j, "evidence_kind", e->evidence_kind);
+	rw_json_str_or_null(j, "confidence", e->confidence);
+	rw_json_raw(j, "grounds", "null");
+	rw_json_str_or_null(j, "title", c->title);
+	rw_json_int(j, "run", c->run);
+	rw_json_str(j, "recorded_at", c->recorded_at);
+	rw_json_str_or_null(j, "since", e->since);
+	rw_json_str_or_null(j, "until", e->until);
+	rw_json_str_or_null(j, "from_since", c->from_since);
+	rw_json_str_or_null(j, "from_until", c->from_until);
 	rw_json_end(j);
 }
 
@@ -172,16 +182,16 @@ void rw_diff_assets_release(rw_diff_assets *da)
 }
 
 /* Whether reached status x is one change c is about: its regime and vendor, applying. */
-static int relevant(const rw_reached *x, const rw_row *c)
+static int relevant(const rw_reached *x, const rw_change *c)
 {
 	char *const *s = x->status->f;
 
-	return !x->excluded && strcmp(s[RW_Q_REGIME], c->f[RW_C_REGIME]) == 0 &&
-	       strcmp(s[RW_Q_VENDOR], c->f[RW_C_VENDOR]) == 0;
+	return !x->excluded && strcmp(s[RW_Q_REGIME], c->event.regime) == 0 &&
+	       strcmp(s[RW_Q_VENDOR], c->event.vendor) == 0;
 }
 
 /* The next status of ar at or after *i that change c is about, or NULL. */
-static const rw_reached *next_relevant(const rw_asset_reach *ar, size_t *i, const rw_row *c)
+static const rw_reached *next_relevant(const rw_asset_reach *ar, size_t *i, const rw_change *c)
 {
 	for (; *i < ar->n; (*i)++)
 		if (relevant(&ar->v[*i], c))
@@ -191,7 +201,7 @@ static const rw_reached *next_relevant(const rw_asset_reach *ar, size_t *i, cons
 
 /* Effect of change c on an asset, from what reached it before and after: -1 for none. Both
    lists are in the same order, so the statuses the change is about compare in step. */
-static int effect_of(const rw_asset_reach *before, const rw_asset_reach *after, const rw_row *c, int *possible)
+static int effect_of(const rw_asset_reach *before, const rw_asset_reach *after, const rw_change *c, int *possible)
 {
 	size_t i = 0, j = 0, nb = 0, na = 0;
 	const rw_reached *b, *a;
@@ -233,19 +243,19 @@ static int effect_of(const rw_asset_reach *before, const rw_asset_reach *after, 
 /* 1 when change c can affect assets at the `until` point: a status change whose interval was
    not already over by then (ZTE's Entity List listing of 2016-2017, recorded today, affects no
    asset now). */
-static int affects_now(const rw_row *c, const char *until_day)
+static int affects_now(const rw_change *c, const char *until_day)
 {
-	const char *end = strcmp(c->f[RW_C_KIND], "removed") == 0 ? c->f[RW_C_FROM_UNTIL]
-			  : strcmp(c->f[RW_C_KIND], "ended") == 0 ? ""
-								   : c->f[RW_C_UNTIL];
+	const char *end = strcmp(c->kind, "removed") == 0 ? c->from_until
+			  : strcmp(c->kind, "ended") == 0 ? ""
+							   : c->event.until;
 
 	return rw_diff_is_status_change(c) && !(end[0] && strcmp(end, until_day) <= 0);
 }
 
 /* The change's date: its effective date, else the day of the `until` point. */
-static const char *change_day(const rw_row *c, const char *fallback)
+static const char *change_day(const rw_change *c, const char *fallback)
 {
-	return rw_date_valid(c->f[RW_C_EFFECTIVE]) ? c->f[RW_C_EFFECTIVE] : fallback;
+	return rw_date_valid(c->effective) ? c->effective : fallback;
 }
 
 static int add_effect(rw_diff_assets *out, size_t *slot, size_t asset, size_t change, int effect, int possible)
@@ -298,7 +308,7 @@ static int effect_cmp(const void *pa, const void *pb)
 	return a->change < b->change ? -1 : a->change > b->change;
 }
 
-int rw_diff_assets_run(rw_ctx *ctx, rw_reach *r, const rw_inventory *inv, const rw_table *changes,
+int rw_diff_assets_run(rw_ctx *ctx, rw_reach *r, const rw_inventory *inv, const rw_changes *changes,
 		       const rw_point *since, const rw_point *until, rw_diff_assets *out)
 {
 	char until_day[RW_DATE_LEN];
@@ -384,7 +394,7 @@ int rw_diff_assets_run(rw_ctx *ctx, rw_reach *r, const rw_inventory *inv, const 
 	return rc;
 }
 
-void rw_diff_json_asset(rw_json *j, const rw_inventory *inv, const rw_table *changes, const rw_diff_asset *da)
+void rw_diff_json_asset(rw_json *j, const rw_inventory *inv, const rw_changes *changes, const rw_diff_asset *da)
 {
 	size_t i;
 
@@ -392,25 +402,25 @@ void rw_diff_json_asset(rw_json *j, const rw_inventory *inv, const rw_table *cha
 	rw_json_asset_fields(j, inv, &inv->v[da->asset], &da->reach);
 	rw_json_array(j, "changes");
 	for (i = 0; i < da->n; i++) {
-		char *const *f = changes->v[da->v[i].change].f;
+		const rw_change *c = &changes->v[da->v[i].change];
 
 		rw_json_object(j, NULL);
 		rw_json_str(j, "effect", rw_effect_name(da->v[i].effect));
 		rw_json_raw(j, "possible", da->v[i].possible ? "true" : "false");
-		rw_json_int(j, "run", strtol(f[RW_C_RUN], NULL, 10));
-		rw_json_str(j, "kind", f[RW_C_KIND]);
-		rw_json_str(j, "vendor", f[RW_C_VENDOR]);
-		rw_json_str(j, "regime", f[RW_C_REGIME]);
-		rw_json_str_or_null(j, "from", f[RW_C_FROM]);
-		rw_json_str_or_null(j, "to", f[RW_C_TO]);
-		rw_json_str_or_null(j, "effective", f[RW_C_EFFECTIVE]);
+		rw_json_int(j, "run", c->run);
+		rw_json_str(j, "kind", c->kind);
+		rw_json_str(j, "vendor", c->event.vendor);
+		rw_json_str(j, "regime", c->event.regime);
+		rw_json_str_or_null(j, "from", c->from);
+		rw_json_str_or_null(j, "to", c->to);
+		rw_json_str_or_null(j, "effective", c->effective);
 		rw_json_end(j);
 	}
 	rw_json_end(j);
 	rw_json_end(j);
 }
 
-int rw_diff_describe_asset(rw_buf *out, const char *indent, const rw_inventory *inv, const rw_table *changes,
+int rw_diff_describe_asset(rw_buf *out, const char *indent, const rw_inventory *inv, const rw_changes *changes,
 			   const rw_diff_asset *da)
 {
 	const rw_asset *a = &inv->v[da->asset];
@@ -419,13 +429,13 @@ int rw_diff_describe_asset(rw_buf *out, const char *indent, const rw_inventory *
 
 	for (i = 0; i < da->n && rc == 0; i++) {
 		const rw_diff_effect *e = &da->v[i];
-		char *const *f = changes->v[e->change].f;
-		const char *status = e->effect == RW_EFFECT_STOPS ? f[RW_C_FROM] : f[RW_C_TO];
+		const rw_change *c = &changes->v[e->change];
+		const char *status = e->effect == RW_EFFECT_STOPS ? c->from : c->to;
 
-		rc = rw_buf_printf(out, "%s%s (%s%s%ld unit%s): %s%s: %s %s %s (run %s)\n", indent, a->asset_id, a->site,
+		rc = rw_buf_printf(out, "%s%s (%s%s%ld unit%s): %s%s: %s %s %s (run %ld)\n", indent, a->asset_id, a->site,
 				   a->site[0] ? ", " : "", a->quantity, a->quantity == 1 ? "" : "s",
-				   rw_effect_name(e->effect), e->possible ? " (possibly)" : "", f[RW_C_VENDOR],
-				   f[RW_C_REGIME], status[0] ? status : f[RW_C_FROM], f[RW_C_RUN]);
+				   rw_effect_name(e->effect), e->possible ? " (possibly)" : "", c->event.vendor,
+				   c->event.regime, status[0] ? status : c->from, c->run);
 	}
 	return rc;
 }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "regwatch/array.h"
 #include "regwatch/dates.h"
 #include "history/history_int.h"
 #include "regwatch/history.h"
@@ -493,34 +494,6 @@ int rw_outbox_count(rw_ctx *ctx, rw_db *db, time_t now, rw_outbox_counts *out)
 
 /* ---- composing and queueing ---- */
 
-#define CHANGE_COLUMNS                                                                               \
-	"c.kind, coalesce(c.vendor, ''), coalesce(v.name, ''), coalesce(c.entity, ''),"                \
-	" coalesce(c.regime, ''), coalesce(g.title, ''),"                                            \
-	" coalesce(g.jurisdiction, CASE WHEN c.regime IS NULL THEN '' ELSE"                          \
-	"   upper(substr(c.regime, 1, instr(c.regime, '.') - 1)) END),"                              \
-	" coalesce(c.from_status, ''), coalesce(c.to_status, ''), coalesce(c.effective, ''), c.source," \
-	" coalesce(c.evidence, ''), coalesce(c.title, ''), coalesce(g.covers_affiliates, 0)"
-
-/* The changes of the runs first < run <= last, in a stable order for people. */
-static int load_changes(rw_ctx *ctx, rw_db *db, long first, long last, rw_table *out)
-{
-	static const char sql[] =
-		"SELECT " CHANGE_COLUMNS " FROM changes c LEFT JOIN vendors v ON v.id = c.vendor"
-		" LEFT JOIN regimes g ON g.id = c.regime WHERE c.run > ?1 AND c.run <= ?2"
-		" ORDER BY c.run, c.vendor IS NULL, c.vendor, c.kind = 'announcement', c.regime, c.effective, c.id";
-	sqlite3_stmt *st = NULL;
-	int rc;
-
-	rc = rw_sql_prepare(ctx, db, &st, sql);
-	if (rc == 0) {
-		sqlite3_bind_int64(st, 1, first);
-		sqlite3_bind_int64(st, 2, last);
-		rc = rw_sql_rows(ctx, db, st, out);
-	}
-	sqlite3_finalize(st);
-	return rc;
-}
-
 static int load_tree(rw_ctx *ctx, rw_db *db, rw_vendor_tree *tree)
 {
 	sqlite3_stmt *st = NULL;
@@ -533,13 +506,26 @@ static int load_tree(rw_ctx *ctx, rw_db *db, rw_vendor_tree *tree)
 	return rc;
 }
 
-static int relevant_changes(const rw_member *m, const rw_vendor_tree *tree, const rw_table *all, rw_table *out)
+/* The changes of `all` that concern member m (pointers into all). */
+struct change_refs {
+	const rw_change **v;
+	size_t n;
+	size_t cap;
+};
+
+static int relevant_changes(const rw_member *m, const rw_vendor_tree *tree, const rw_changes *all,
+			    struct change_refs *out)
 {
 	size_t i;
 
-	for (i = 0; i < all->n; i++)
-		if (rw_notify_relevant(m, tree, &all->v[i]) && rw_table_add_row(out, &all->v[i]) < 0)
+	out->n = 0;
+	for (i = 0; i < all->n; i++) {
+		if (!rw_notify_relevant(m, tree, &all->v[i]))
+			continue;
+		if (rw_array_grow((void **)&out->v, &out->cap, out->n + 1, sizeof(*out->v)) < 0)
 			return RW_ENOMEM;
+		out->v[out->n++] = &all->v[i];
+	}
 	return 0;
 }
 
@@ -596,7 +582,7 @@ struct assets_ctx {
 /* The member's assets that the changes reach: rows for people and the JSON array. A
    stored inventory that cannot be read any more leaves the message without assets. */
 static int member_assets(rw_ctx *ctx, struct assets_ctx *ac, const rw_member *m, const rw_vendor_tree *tree,
-			 const rw_table *changes, rw_table *rows, rw_buf *json, size_t *checked)
+			 const struct change_refs *changes, rw_asset_hits *rows, rw_buf *json, size_t *checked)
 {
 	rw_inventory inv;
 	rw_json j;
@@ -634,27 +620,17 @@ static int member_assets(rw_ctx *ctx, struct assets_ctx *ac, const rw_member *m,
 		}
 		for (k = 0; k < ar.matches.n && hit < 0; k++)
 			for (c = 0; c < changes->n && hit < 0; c++) {
-				const rw_row *ch = &changes->v[c];
+				const rw_change *ch = changes->v[c];
 
-				if (rw_notify_reaches(tree, ch->f[RW_N_VENDOR], ch->f[RW_N_AFFILIATES][0] == '1',
-						      ar.matches.v[k].vendor))
+				if (rw_notify_reaches(tree, ch->event.vendor, ch->affiliates, ar.matches.v[k].vendor))
 					hit = (int)k;
 			}
 		if (hit >= 0) {
 			const rw_asset_match *am = &ar.matches.v[hit];
-			char qty[32];
-			const char *f[RW_NA_NCOLS];
 
-			snprintf(qty, sizeof(qty), "%ld", a->quantity);
-			f[RW_NA_SITE] = a->site;
-			f[RW_NA_ASSET] = a->asset_id;
-			f[RW_NA_MANUFACTURER] = a->manufacturer[0] ? a->manufacturer : a->brand;
-			f[RW_NA_MODEL] = a->model;
-			f[RW_NA_QUANTITY] = qty;
-			f[RW_NA_VENDOR] = am->vendor;
-			f[RW_NA_MATCHED_BY] = rw_match_by_name(am->by);
-			f[RW_NA_POSSIBLE] = am->possible ? "1" : "";
-			if (rw_table_add(rows, f) < 0)
+			if (rw_asset_hits_add(rows, a->site, a->asset_id, a->manufacturer[0] ? a->manufacturer : a->brand,
+					      a->model, a->quantity, am->vendor, rw_match_by_name(am->by),
+					      am->possible) < 0)
 				rc = no_memory(ctx);
 			rw_json_asset(&j, &inv, a, &ar);
 		}
@@ -666,7 +642,7 @@ out:
 		rc = no_memory(ctx);
 	rw_inventory_release(&inv);
 	if (rc == 0)
-		rw_table_sort(rows); /* by site, then asset id */
+		rw_asset_hits_sort(rows); /* by site, then asset id */
 	return rc;
 }
 
@@ -675,7 +651,9 @@ int rw_outbox_enqueue_run(rw_ctx *ctx, rw_db *db, long run, const rw_apply *a)
 	char recorded[RW_INSTANT_LEN], key[RW_MSG_KEY_LEN];
 	rw_members ms = {0};
 	rw_vendor_tree tree;
-	rw_table all, mine, assets;
+	rw_changes all = {0};
+	struct change_refs mine = {0};
+	rw_asset_hits assets = {0};
 	rw_buf subject = RW_BUF_INIT, text = RW_BUF_INIT, json = RW_BUF_INIT, assets_json = RW_BUF_INIT;
 	struct assets_ctx ac;
 	size_t i, queued = 0;
@@ -684,9 +662,6 @@ int rw_outbox_enqueue_run(rw_ctx *ctx, rw_db *db, long run, const rw_apply *a)
 	if (a->rebuilding)
 		return 0;
 	rw_table_init(&tree.t, 2);
-	rw_table_init(&all, RW_N_NCOLS);
-	rw_table_init(&mine, RW_N_NCOLS);
-	rw_table_init(&assets, RW_NA_NCOLS);
 	rw_buf_init(&text, MSG_MAX);
 	rw_buf_init(&json, MSG_MAX);
 	rw_buf_init(&assets_json, MSG_MAX);
@@ -698,7 +673,7 @@ int rw_outbox_enqueue_run(rw_ctx *ctx, rw_db *db, long run, const rw_apply *a)
 	rc = rw_db_members(ctx, db, &ms);
 	if (rc < 0 || ms.n == 0)
 		goto out;
-	rc = load_changes(ctx, db, run - 1, run, &all);
+	rc = rw_db_changes(ctx, db, run - 1, run, &all);
 	if (rc == 0 && all.n > 0)
 		rc = load_tree(ctx, db, &tree);
 	for (i = 0; i < ms.n && rc == 0 && all.n > 0; i++) {
@@ -708,8 +683,7 @@ int rw_outbox_enqueue_run(rw_ctx *ctx, rw_db *db, long run, const rw_apply *a)
 		size_t checked = 0;
 		int inserted = 0;
 
-		rw_table_release(&mine);
-		rw_table_release(&assets);
+		rw_asset_hits_release(&assets);
 		rw_buf_clear(&subject);
 		rw_buf_clear(&text);
 		rw_buf_clear(&json);
@@ -727,7 +701,8 @@ int rw_outbox_enqueue_run(rw_ctx *ctx, rw_db *db, long run, const rw_apply *a)
 		n.member = m;
 		n.run = run;
 		n.recorded_at = recorded;
-		n.changes = &mine;
+		n.changes = mine.v;
+		n.nchanges = mine.n;
 		n.assets = m->inventory ? &assets : NULL;
 		n.assets_json = rw_buf_cstr(&assets_json);
 		n.assets_checked = checked;
@@ -751,9 +726,9 @@ out:
 	rw_reach_free(ac.reach);
 	rw_members_release(&ms);
 	rw_table_release(&tree.t);
-	rw_table_release(&all);
-	rw_table_release(&mine);
-	rw_table_release(&assets);
+	rw_changes_release(&all);
+	free(mine.v);
+	rw_asset_hits_release(&assets);
 	rw_buf_release(&subject);
 	rw_buf_release(&text);
 	rw_buf_release(&json);
@@ -834,7 +809,9 @@ int rw_outbox_enqueue_digest(rw_ctx *ctx, rw_db *db, int dry, rw_outbox *preview
 	char now[RW_INSTANT_LEN], today[RW_DATE_LEN], since[RW_INSTANT_LEN], key[RW_MSG_KEY_LEN];
 	rw_members ms = {0};
 	rw_vendor_tree tree;
-	rw_table sources, changes, mine;
+	rw_table sources;
+	rw_changes changes = {0};
+	struct change_refs mine = {0};
 	rw_outbox dead = {0};
 	rw_buf subject = RW_BUF_INIT, text = RW_BUF_INIT, json = RW_BUF_INIT;
 	size_t i;
@@ -845,8 +822,6 @@ int rw_outbox_enqueue_digest(rw_ctx *ctx, rw_db *db, int dry, rw_outbox *preview
 	rw_date_from_time(ctx->now, today);
 	rw_table_init(&tree.t, 2);
 	rw_table_init(&sources, RW_S_NCOLS);
-	rw_table_init(&changes, RW_N_NCOLS);
-	rw_table_init(&mine, RW_N_NCOLS);
 	rw_buf_init(&text, MSG_MAX);
 	rw_buf_init(&json, MSG_MAX);
 	rc = dry ? 0 : rw_sql_exec(ctx, db, "BEGIN IMMEDIATE");
@@ -866,8 +841,8 @@ int rw_outbox_enqueue_digest(rw_ctx *ctx, rw_db *db, int dry, rw_outbox *preview
 		rw_digest d;
 		int inserted = 0;
 
-		rw_table_release(&changes);
-		rw_table_release(&mine);
+		rw_changes_release(&changes);
+		mine.n = 0;
 		rw_buf_clear(&subject);
 		rw_buf_clear(&text);
 		rw_buf_clear(&json);
@@ -877,7 +852,7 @@ int rw_outbox_enqueue_digest(rw_ctx *ctx, rw_db *db, int dry, rw_outbox *preview
 		if (rc == 0)
 			rc = runs_between(ctx, db, since, now, &runs, &first, &last);
 		if (rc == 0 && runs > 0)
-			rc = load_changes(ctx, db, first - 1, last, &changes);
+			rc = rw_db_changes(ctx, db, first - 1, last, &changes);
 		if (rc == 0 && relevant_changes(m, &tree, &changes, &mine) < 0)
 			rc = no_memory(ctx);
 		if (rc < 0)
@@ -915,8 +890,8 @@ int rw_outbox_enqueue_digest(rw_ctx *ctx, rw_db *db, int dry, rw_outbox *preview
 	rw_outbox_release(&dead);
 	rw_table_release(&tree.t);
 	rw_table_release(&sources);
-	rw_table_release(&changes);
-	rw_table_release(&mine);
+	rw_changes_release(&changes);
+	free(mine.v);
 	rw_buf_release(&subject);
 	rw_buf_release(&text);
 	rw_buf_release(&json);
