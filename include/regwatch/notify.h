@@ -139,6 +139,8 @@ typedef struct rw_digest {
 	const char *until;          /* ctx->now */
 	long runs;                  /* runs recorded in the period */
 	long changes;               /* changes relevant to the member in the period */
+	const rw_change *const *list; /* those changes, worded and encoded as diff does (may be NULL) */
+	size_t nlist;
 	const rw_table *sources;    /* RW_S_NCOLS (rw_db_sources) */
 	long dead;                  /* dead messages in the outbox */
 } rw_digest;

@@ -863,6 +863,8 @@ int rw_outbox_enqueue_digest(rw_ctx *ctx, rw_db *db, int dry, rw_outbox *preview
 		d.until = now;
 		d.runs = runs;
 		d.changes = (long)mine.n;
+		d.list = mine.v;
+		d.nlist = mine.n;
 		d.sources = &sources;
 		d.dead = (long)dead.n;
 		rc = rw_notify_compose_digest(ctx, &d, &subject, &text, &json);

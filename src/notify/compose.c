@@ -254,6 +254,20 @@ int rw_notify_compose(rw_ctx *ctx, const rw_notice *n, rw_buf *subject, rw_buf *
 	return 0;
 }
 
+/* A change of a heartbeat's period: "  - " and the line rw_diff_describe gives, wrapped. */
+static int digest_change(rw_buf *text, const rw_change *c)
+{
+	rw_buf line = RW_BUF_INIT;
+	int rc = rw_diff_describe(&line, c);
+
+	if (rc == 0)
+		rc = rw_buf_puts(text, "  - ");
+	if (rc == 0)
+		rc = wrap(text, 4, 4, rw_buf_cstr(&line));
+	rw_buf_release(&line);
+	return rc;
+}
+
 static const char *const healths[] = {"ok", "stale", "failing", "quarantined"};
 
 int rw_notify_compose_digest(rw_ctx *ctx, const rw_digest *d, rw_buf *subject, rw_buf *text, rw_buf *json)
@@ -296,6 +310,10 @@ int rw_notify_compose_digest(rw_ctx *ctx, const rw_digest *d, rw_buf *subject, r
 	if (rc == 0 && d->dead > 0)
 		rc = rw_buf_printf(text, "%ld %s could not be delivered (see 'regwatch notify').\n", d->dead,
 				   plural(d->dead, "notification", "notifications"));
+	if (rc == 0 && d->nlist > 0)
+		rc = rw_buf_puts(text, "\nChanges:\n");
+	for (i = 0; i < d->nlist && rc == 0; i++)
+		rc = digest_change(text, d->list[i]);
 	if (rc == 0)
 		rc = rw_buf_puts(text, "\nSources:\n");
 	for (i = 0; i < d->sources->n && rc == 0; i++) {
@@ -335,6 +353,10 @@ int rw_notify_compose_digest(rw_ctx *ctx, const rw_digest *d, rw_buf *subject, r
 		rw_json_str_or_null(&j, "last_success", f[RW_S_LAST_SUCCESS]);
 		rw_json_end(&j);
 	}
+	rw_json_end(&j);
+	rw_json_array(&j, "change_list");
+	for (i = 0; i < d->nlist; i++)
+		rw_diff_json_change(&j, d->list[i]);
 	rw_json_end(&j);
 	rw_json_end(&j);
 	if (rc == 0)

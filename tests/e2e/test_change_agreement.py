@@ -2,7 +2,7 @@
 a loopback HTTP server (the FCC Covered List page and a headlines feed), a curated baseline that
 grows, changes and ends between nights, a loopback SMTP server and a webhook receiver. For every
 change recorded, the terminal line of `update` and of `diff`, `diff --json`, the member's email,
-the webhook's JSON and the report show the effective date and status the record holds for it.
+the webhook's JSON, the heartbeat and the report show the effective date and status the record holds for it.
 
 The baseline holds, for one vendor and regime, an earlier interval and a later one (hikvision
 under us.dod-1260h listed from 2021-06-03, prohibited from 2026-06-30): a rendering that takes
@@ -189,8 +189,7 @@ class Agreement(test_notify.Notify):
         # The member's email: the same line for every change of its run.
         mails = {}
         for rec, msg, _ in self.smtp.accepted():
-            run = int(msg["X-Regwatch-Run"])
-            mails[run] = squeeze(msg.get_content())
+            mails[int(msg["X-Regwatch-Run"])] = squeeze(msg.get_content())
         self.assertEqual(sorted(mails), [2, 3])
         for c, line in zip(changes, lines):
             with self.subTest(change=key(c)):
@@ -199,9 +198,21 @@ class Agreement(test_notify.Notify):
         # The webhook: the same JSON object for every change.
         posts = [json.loads(p["body"]) for p in self.posts()]
         self.assertEqual(sorted(p["run"] for p in posts), [2, 3])
+        self.assertEqual(sum(len(p["changes"]) for p in posts), len(changes))
         for p in posts:
             mine = [c for c in changes if c["run"] == p["run"]]
             self.assertEqual(p["changes"], mine)
+
+        # The heartbeat: the same line and the same JSON for every change of its period.
+        self.run_rw("notify", "--digest", now=REPORT_DAY, expect=0)
+        (rec, msg, _), = [m for m in self.smtp.accepted() if m[1]["X-Regwatch-Run"] is None]
+        beat = squeeze(msg.get_content())
+        for c, line in zip(changes, lines):
+            with self.subTest(change=key(c)):
+                self.assertIn(squeeze(line), beat)
+        beats = [json.loads(p["body"]) for p in self.posts() if json.loads(p["body"]).get("digest")]
+        self.assertEqual(len(beats), 1)
+        self.assertEqual(beats[0]["change_list"], changes)
 
         # The report: the same line for every change of its recent runs.
         report = self.run_rw("report", "--format", "html", now=REPORT_DAY, expect=0).stdout

@@ -11,6 +11,7 @@
 #include "regwatch/members.h"
 #include "regwatch/notify.h"
 #include "regwatch/secret.h"
+#include "regwatch/utf8.h"
 #include "testutil.h"
 
 static char *hex_of(const unsigned char *d, size_t n)
@@ -405,6 +406,64 @@ START_TEST(email_format)
 	ck_assert_ptr_nonnull(strstr(out.data, "Subject: =?UTF-8?B?cmVnd2F0Y2g6IFPDo28gUGF1bG8=?=\r\n"));
 	ck_assert_ptr_nonnull(strstr(out.data, "@example.org>\r\n"));
 	rw_buf_release(&out);
+
+	/* A long one: folded into encoded words of at most 75 characters, lines of at most 76,
+	   each word whole UTF-8 characters, and together the subject again. */
+	{
+		rw_buf want = RW_BUF_INIT, got = RW_BUF_INIT;
+		const char *h, *end, *w;
+		size_t i, words = 0;
+
+		for (i = 0; i < 12; i++)
+			ck_assert_int_eq(rw_buf_puts(&want, "S\xc3\xa3o Paulo \xe2\x82\xac "), 0);
+		m.subject = want.data;
+		ck_assert_int_eq(rw_notify_email(&ctx, &m, "alerts@example.org", &out), 0);
+		h = strstr(out.data, "Subject: ");
+		ck_assert_ptr_nonnull(h);
+		end = strstr(h, "\r\nMessage-ID:");
+		ck_assert_ptr_nonnull(end);
+		for (w = h; w < end;) {
+			const char *eol = strstr(w, "\r\n"), *q;
+			const char *line_end = eol && eol < end ? eol : end;
+
+			ck_assert_int_le(line_end - w, RW_MIME_LINE_MAX);
+			for (q = strstr(w, "=?UTF-8?B?"); q && q < line_end; q = strstr(q + 1, "=?UTF-8?B?")) {
+				const char *close = strstr(q + 10, "?=");
+				unsigned char raw[64];
+				size_t n = 0, k;
+				unsigned int acc = 0;
+				int bits = 0;
+
+				ck_assert_ptr_nonnull(close);
+				ck_assert_int_le(close + 2 - q, RW_MIME_WORD_MAX);
+				for (k = 10; q + k < close; k++) {
+					const char *alpha = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+					const char *pos = strchr(alpha, q[k]);
+
+					if (q[k] == '=')
+						break;
+					ck_assert_ptr_nonnull(pos);
+					acc = (acc << 6) | (unsigned int)(pos - alpha);
+					bits += 6;
+					if (bits >= 8) {
+						bits -= 8;
+						raw[n++] = (unsigned char)(acc >> bits);
+						acc &= (1u << bits) - 1;
+					}
+				}
+				ck_assert_int_eq(rw_utf8_valid((const char *)raw, n), 1);
+				ck_assert_int_eq(rw_buf_append(&got, raw, n), 0);
+				words++;
+			}
+			w = line_end + (line_end < end ? 3 : 0); /* CRLF and the folding space */
+		}
+		ck_assert_uint_gt(words, 2);
+		ck_assert_uint_eq(got.len, want.len);
+		ck_assert_int_eq(memcmp(got.data, want.data, want.len), 0);
+		rw_buf_release(&got);
+		rw_buf_release(&want);
+		rw_buf_release(&out);
+	}
 	free(m.body);
 }
 END_TEST
