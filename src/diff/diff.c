@@ -119,8 +119,8 @@ int rw_diff_describe(rw_buf *out, const rw_change *c)
 	if (rc < 0)
 		return rc;
 	if (strcmp(c->kind, "announcement") == 0)
-		return rw_buf_printf(out, "announcement%s%s: \"%s\" (%s%s%s)", c->effective[0] ? " of " : "", c->effective,
-				     c->title, e->source, e->evidence[0] ? ", " : "", e->evidence);
+		return rw_buf_printf(out, "announcement%s%s: \"%s\" (%s%s%s)", c->effective[0] ? " of " : "",
+				     c->effective, c->title, e->source, e->evidence[0] ? ", " : "", e->evidence);
 	rc = rw_buf_printf(out, "%s ", e->regime);
 	if (rc == 0)
 		rc = describe_status(out, c);

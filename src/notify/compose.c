@@ -210,7 +210,8 @@ int rw_notify_compose(rw_ctx *ctx, const rw_notice *n, rw_buf *subject, rw_buf *
 	int rc;
 
 	snprintf(day, sizeof(day), "%.10s", n->recorded_at);
-	rc = rw_buf_printf(subject, "regwatch: %zu %s for ", n->nchanges, plural((long)n->nchanges, "change", "changes"));
+	rc = rw_buf_printf(subject, "regwatch: %zu %s for ", n->nchanges,
+			   plural((long)n->nchanges, "change", "changes"));
 	if (rc == 0)
 		rc = subject_vendors(subject, n);
 	if (rc == 0)

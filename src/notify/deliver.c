@@ -1,6 +1,8 @@
+/* Delivery of the outbox over SMTP and HTTP with libcurl, with retry and backoff. */
+
 /*
- * Delivery of the outbox over SMTP and HTTP with libcurl: each due row claimed,
- * sent once, and recorded as sent, to retry after a backoff, or dead.
+ * Each due row is claimed, sent once, and recorded as sent, to retry after a
+ * backoff, or dead.
  *
  * Safe defaults on every transfer: only the protocols of the channel (smtp and
  * smtps; http and https), no redirects, TLS verification on with TLS 1.2 at
@@ -426,6 +428,14 @@ int rw_notify_deliver(rw_ctx *ctx, rw_db *db, const rw_notify_opts *o, rw_notify
 	return rc;
 }
 
+/* The error of a preview that could not be written: memory, or the output's limit. */
+static int preview_fail(rw_ctx *ctx, int rc, const rw_outbox_msg *m)
+{
+	if (rc == RW_ENOMEM)
+		return rw_error(ctx, rc, "preview of %s: out of memory", m->msg_key);
+	return rw_error(ctx, rc, "preview of %s: larger than the output limit", m->msg_key);
+}
+
 int rw_notify_preview(rw_ctx *ctx, const rw_notify_opts *o, const rw_outbox_msg *m, rw_buf *out)
 {
 	long max_attempts = o->conf ? o->conf->max_attempts : 8;
@@ -444,9 +454,7 @@ int rw_notify_preview(rw_ctx *ctx, const rw_notify_opts *o, const rw_outbox_msg 
 					   m->payload)
 			   : RW_ENOMEM;
 		free(shown);
-		if (rc < 0)
-			return rw_error(ctx, RW_ENOMEM, "out of memory");
-		return 0;
+		return rc < 0 ? preview_fail(ctx, rc, m) : 0;
 	}
 	/* The headers as sent; the text as people read it (it is sent quoted-printable). */
 	rc = rw_buf_printf(out, "=== email to %s (%s, attempt %ld of %ld%s)\n", m->destination,
@@ -456,7 +464,5 @@ int rw_notify_preview(rw_ctx *ctx, const rw_notify_opts *o, const rw_outbox_msg 
 		rc = rw_notify_email_headers(m, o->smtp ? o->smtp->from : NULL, "\n", out);
 	if (rc == 0)
 		rc = rw_buf_printf(out, "\n%s\n", m->body);
-	if (rc < 0)
-		return rw_error(ctx, RW_ENOMEM, "out of memory");
-	return 0;
+	return rc < 0 ? preview_fail(ctx, rc, m) : 0;
 }

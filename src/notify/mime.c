@@ -172,7 +172,9 @@ int rw_notify_email(rw_ctx *ctx, const rw_outbox_msg *m, const char *from, rw_bu
 		rc = rw_buf_puts(out, "\r\n");
 	if (rc == 0)
 		rc = quoted_printable(out, m->body);
+	if (rc == RW_ENOMEM)
+		return rw_error(ctx, rc, "message for '%s': out of memory", m->member);
 	if (rc < 0)
-		return rw_error(ctx, rc, "message for '%s': too large or out of memory", m->member);
+		return rw_error(ctx, rc, "message for '%s': larger than its limit", m->member);
 	return 0;
 }

@@ -181,7 +181,7 @@ void rw_report_section_vendors(writer *w, const rw_report *r)
 		if (v->intervals.n) {
 			if (w->fmt == RW_REPORT_HTML)
 				rw_w_fmt(w, "<details class=\"intervals\"><summary>Every interval (%zu)</summary>\n",
-				    v->intervals.n);
+					 v->intervals.n);
 			else
 				rw_w_fmt(w, "Every interval (%zu):\n", v->intervals.n);
 			rw_w_table_start(w, interval_headers, sizeof(interval_headers) / sizeof(interval_headers[0]));
@@ -237,7 +237,7 @@ void rw_report_section_assets(writer *w, const rw_report *r)
 	rw_w_raw(w, "Inventory ");
 	rw_w_text(w, r->inventory);
 	rw_w_fmt(w, ": %zu of %ld asset%s affected on %s (%ld unit%s).", r->assets.n, r->inventory_assets,
-	    r->inventory_assets == 1 ? "" : "s", r->today, units, units == 1 ? "" : "s");
+		 r->inventory_assets == 1 ? "" : "s", r->today, units, units == 1 ? "" : "s");
 	rw_w_para_end(w);
 	for (start = 0; start < r->assets.n; ) {
 		size_t end = start;
@@ -251,7 +251,7 @@ void rw_report_section_assets(writer *w, const rw_report *r)
 			rw_w_raw(w, "\n### ");
 		rw_w_cell(w, order[start]->f[RW_RA_SITE]);
 		rw_w_fmt(w, " (%zu asset%s, %ld unit%s)", end - start, end - start == 1 ? "" : "s", site_units,
-		    site_units == 1 ? "" : "s");
+			 site_units == 1 ? "" : "s");
 		rw_w_raw(w, w->fmt == RW_REPORT_HTML ? "</h3>\n" : "\n");
 		rw_w_table_start(w, headers, sizeof(headers) / sizeof(headers[0]));
 		for (i = start; i < end; i++) {
@@ -330,7 +330,7 @@ void rw_report_section_unmatched(writer *w, const rw_report *r)
 	rw_w_para_start(w);
 	if (shown < r->unmatched.n)
 		rw_w_fmt(w, "The %zu newest of %zu entries, newest first; 'regwatch vendors' lists them all.", shown,
-		    r->unmatched.n);
+			 r->unmatched.n);
 	else
 		rw_w_fmt(w, "%zu entr%s, newest first.", shown, shown == 1 ? "y" : "ies");
 	rw_w_para_end(w);
@@ -372,10 +372,9 @@ void rw_report_section_changes(writer *w, const rw_report *r)
 		const rw_change *c = &r->changes.v[i];
 
 		rw_buf_clear(&line);
-		if (rw_diff_describe(&line, c) < 0) {
-			w->rc = RW_ENOMEM;
+		w->rc = rw_diff_describe(&line, c);
+		if (w->rc < 0)
 			break;
-		}
 		rw_w_row_start(w);
 		rw_w_td_start(w);
 		rw_w_fmt(w, "%ld", c->run);

@@ -214,14 +214,14 @@ void rw_report_section_timeline_svg(writer *w, const rw_report *r)
 
 	rw_w_heading(w, 2, "timeline", "Timeline");
 	rw_w_raw(w, "<p class=\"note\">One row per vendor and regime, a bar per status interval (overlapping "
-	       "intervals from different sources are stacked) and a dot per announcement, from " RW_REPORT_FROM
-	       " to today. Point at a bar or a dot for its dates and source.</p>\n");
+		    "intervals from different sources are stacked) and a dot per announcement, from " RW_REPORT_FROM
+		    " to today. Point at a bar or a dot for its dates and source.</p>\n");
 	rw_w_fmt(w, "<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"timeline-svg\" role=\"img\" "
-	       "aria-labelledby=\"timeline-title\" width=\"%ld\" height=\"%ld\" viewBox=\"0 0 %ld %ld\" "
-	       "font-family=\"sans-serif\" font-size=\"11\">\n",
-	    width, height, width, height);
+		    "aria-labelledby=\"timeline-title\" width=\"%ld\" height=\"%ld\" viewBox=\"0 0 %ld %ld\" "
+		    "font-family=\"sans-serif\" font-size=\"11\">\n",
+		 width, height, width, height);
 	rw_w_fmt(w, "<title id=\"timeline-title\">Status intervals per vendor and regime, %s to %s</title>\n",
-	    RW_REPORT_FROM, r->today);
+		 RW_REPORT_FROM, r->today);
 	rw_w_fmt(w, "<rect x=\"0\" y=\"0\" width=\"%ld\" height=\"%ld\" fill=\"#ffffff\"/>\n", width, height);
 	for (year = 2016; year < 10000; year++) {
 		char iso[RW_DATE_LEN];
@@ -253,16 +253,17 @@ void rw_report_section_timeline_svg(writer *w, const rw_report *r)
 	rw_w_fmt(w, "<g class=\"legend\" transform=\"translate(6 %ld)\">\n", legend_y / 10);
 	for (k = 0; k < rw_report_nstyles; k++)
 		rw_w_fmt(w, "<rect class=\"swatch st-%s\" fill=\"%s\" x=\"%zu\" y=\"0\" width=\"14\" height=\"10\" "
-		       "rx=\"2\"/><text x=\"%zu\" y=\"9\">%s</text>\n",
-		    rw_report_styles[k].word, rw_report_styles[k].colour, k * 110, k * 110 + 18, rw_report_styles[k].word);
+			    "rx=\"2\"/><text x=\"%zu\" y=\"9\">%s</text>\n",
+			 rw_report_styles[k].word, rw_report_styles[k].colour, k * 110, k * 110 + 18,
+			 rw_report_styles[k].word);
 	rw_w_fmt(w, "<rect class=\"swatch st-other\" fill=\"%s\" x=\"%zu\" y=\"0\" width=\"14\" height=\"10\" "
-	       "rx=\"2\"/><text x=\"%zu\" y=\"9\">other status</text>\n",
-	    rw_report_other_style.colour, rw_report_nstyles * 110, rw_report_nstyles * 110 + 18);
+		    "rx=\"2\"/><text x=\"%zu\" y=\"9\">other status</text>\n",
+		 rw_report_other_style.colour, rw_report_nstyles * 110, rw_report_nstyles * 110 + 18);
 	rw_w_fmt(w, "<circle class=\"ann\" fill=\"#222222\" r=\"4\" cx=\"7\" cy=\"25\"/>"
-	       "<text x=\"18\" y=\"29\">announcement</text>\n"
-	       "<line stroke=\"#000000\" stroke-dasharray=\"3 2\" x1=\"117\" y1=\"19\" x2=\"117\" y2=\"31\"/>"
-	       "<text x=\"128\" y=\"29\">today (%s)</text>\n</g>\n</svg>\n",
-	    r->today);
+		    "<text x=\"18\" y=\"29\">announcement</text>\n"
+		    "<line stroke=\"#000000\" stroke-dasharray=\"3 2\" x1=\"117\" y1=\"19\" x2=\"117\" y2=\"31\"/>"
+		    "<text x=\"128\" y=\"29\">today (%s)</text>\n</g>\n</svg>\n",
+		 r->today);
 out:
 	free(lane);
 	rw_buf_release(&rowbuf);
@@ -324,7 +325,7 @@ void rw_report_section_timeline_md(writer *w, const rw_report *r)
 
 	rw_w_heading(w, 2, "timeline", "Timeline");
 	rw_w_raw(w, "One row per vendor and regime, one column per quarter from " RW_REPORT_FROM
-	       " to today: the most severe status in force at any time in the quarter.\n\n```text\n");
+		    " to today: the most severe status in force at any time in the quarter.\n\n```text\n");
 	/* Every other year named, every year ticked. */
 	rw_w_fmt(w, "%-*s ", (int)label_w, "");
 	for (q = 0; q < nq; q += 8)
@@ -380,5 +381,5 @@ void rw_report_section_timeline_md(writer *w, const rw_report *r)
 	for (k = 0; k < rw_report_nstyles; k++)
 		rw_w_fmt(w, "`%c` %s, ", rw_report_styles[k].letter, rw_report_styles[k].word);
 	rw_w_fmt(w, "`%c` another status, `.` none; `*` on a vendor's announcements row: an announcement.\n",
-	    rw_report_other_style.letter);
+		 rw_report_other_style.letter);
 }

@@ -72,7 +72,8 @@ START_TEST(words_name_the_changes_own_date)
 	const spec added = {"added", "hikvision", "Hikvision", "us.dod-1260h", "", "prohibited", "2026-06-30",
 			    "2026-06-30", "", "", "", "baseline", "https://example.org/805", "takes effect"};
 	const spec changed = {"changed", "hikvision", "Hikvision", "us.dod-1260h", "prohibited", "prohibited",
-			      "2026-07-15", "2026-07-15", "", "2026-06-30", "", "baseline", "https://example.org/805", ""};
+			      "2026-07-15", "2026-07-15", "", "2026-06-30", "", "baseline", "https://example.org/805",
+			      ""};
 	const spec status = {"changed", "hikvision", "Hikvision", "us.dod-1260h", "listed", "prohibited",
 			     "2026-06-30", "2026-06-30", "", "2026-06-30", "", "baseline", "", ""};
 	const spec details = {"changed", "hikvision", "Hikvision", "us.dod-1260h", "listed", "listed", "2021-06-03",
@@ -86,7 +87,8 @@ START_TEST(words_name_the_changes_own_date)
 	const spec ann = {"announcement", "hikvision", "", "", "", "", "2026-06-26", "2026-06-26", "", "", "",
 			  "fcc-headlines", "https://www.fcc.gov/x", "FCC Directs Hikvision to Show Cause"};
 
-	expect_words(&added, "hikvision: us.dod-1260h prohibited from 2026-06-30 (added; baseline, https://example.org/805)");
+	expect_words(&added,
+		     "hikvision: us.dod-1260h prohibited from 2026-06-30 (added; baseline, https://example.org/805)");
 	expect_words(&changed, "hikvision: us.dod-1260h prohibited from 2026-06-30 -> from 2026-07-15 "
 			       "(changed; baseline, https://example.org/805)");
 	expect_words(&status, "hikvision: us.dod-1260h listed -> prohibited from 2026-06-30 (changed; baseline)");
@@ -117,12 +119,14 @@ START_TEST(one_json_shape)
 	ck_assert_int_eq(rw_json_finish(&j), 0);
 	ck_assert_str_eq(rw_buf_cstr(&out),
 			 "{\"kind\": \"added\", \"vendor\": \"hikvision\", "
-			 "\"vendor_name\": \"Hangzhou Hikvision Digital Technology Co., Ltd.\", \"entity\": \"Hikvision\", "
+			 "\"vendor_name\": \"Hangzhou Hikvision Digital Technology Co., Ltd.\", "
+			 "\"entity\": \"Hikvision\", "
 			 "\"regime\": \"us.dod-1260h\", "
 			 "\"regime_title\": \"DoD Section 1260H list of Chinese military companies\", "
 			 "\"jurisdiction\": \"US\", \"provision\": null, \"from\": null, \"to\": \"prohibited\", "
 			 "\"status\": \"prohibited\", \"effective\": \"2026-06-30\", \"source\": \"baseline\", "
-			 "\"evidence\": \"https://example.org/805\", \"evidence_kind\": \"secondary\", \"confidence\": null, "
+			 "\"evidence\": \"https://example.org/805\", \"evidence_kind\": \"secondary\", "
+			 "\"confidence\": null, "
 			 "\"grounds\": null, \"title\": \"takes effect\", \"run\": 3, "
 			 "\"recorded_at\": \"2026-07-10T02:00:00Z\", \"since\": \"2026-06-30\", \"until\": null, "
 			 "\"from_since\": null, \"from_until\": null}\n");
