@@ -11,6 +11,7 @@
 #include "regwatch/members.h"
 #include "regwatch/notify.h"
 #include "regwatch/secret.h"
+#include "regwatch/utf8.h"
 
 #define WRAP 72           /* text width of message bodies */
 #define SUBJECT_VENDORS 3 /* vendor ids named in a subject */
@@ -38,6 +39,19 @@ static const char *plural(long n, const char *one, const char *many)
 	return n == 1 ? one : many;
 }
 
+/* The characters of s[0..len) (each malformed sequence counts as one). */
+static size_t chars(const char *s, size_t len)
+{
+	size_t n = 0, i = 0, used;
+
+	while (i < len) {
+		rw_utf8_decode((const unsigned char *)s + i, len - i, &used);
+		i += used;
+		n++;
+	}
+	return n;
+}
+
 /* Appends text wrapped at WRAP columns: first line after `first` (already written, of
    width `col`), following lines indented by `indent` spaces. Words longer than a line
    (URLs) stand on a line of their own. */
@@ -48,7 +62,7 @@ static int wrap(rw_buf *b, size_t col, size_t indent, const char *text)
 
 	while (*p && rc == 0) {
 		const char *w = p;
-		size_t len, i;
+		size_t len, width, i;
 
 		while (*w == ' ')
 			w++;
@@ -56,7 +70,8 @@ static int wrap(rw_buf *b, size_t col, size_t indent, const char *text)
 			break;
 		for (len = 0; w[len] && w[len] != ' '; len++)
 			;
-		if (col > indent && col + 1 + len > WRAP) {
+		width = chars(w, len);
+		if (col > indent && col + 1 + width > WRAP) {
 			rc = rw_buf_putc(b, '\n');
 			for (i = 0; i < indent && rc == 0; i++)
 				rc = rw_buf_putc(b, ' ');
@@ -67,7 +82,7 @@ static int wrap(rw_buf *b, size_t col, size_t indent, const char *text)
 		}
 		if (rc == 0)
 			rc = rw_buf_append(b, w, len);
-		col += len;
+		col += width;
 		p = w + len;
 	}
 	return rc == 0 ? rw_buf_putc(b, '\n') : rc;
