@@ -11,12 +11,14 @@
  *
  * Usage:
  *     rw_point since, until;
- *     rw_table changes;
- *     rw_table_init(&changes, RW_C_NCOLS);
+ *     rw_changes changes = {0};
  *     rc = rw_diff_points(ctx, db, since_arg, until_arg, &since, &until);
  *     rc = rw_db_changes(ctx, db, since.run, until.run, &changes);
  *     ...rw_diff_describe(&out, &changes.v[i]) or rw_diff_json_change(&j, &changes.v[i])...
- *     rw_table_release(&changes);
+ *     rw_changes_release(&changes);
+ *
+ * rw_diff_describe and rw_diff_json_change are the only wording and the only JSON
+ * shape of a change: the terminal, diff, email, webhook and report all use them.
  */
 #ifndef REGWATCH_DIFF_H
 #define REGWATCH_DIFF_H
@@ -40,13 +42,17 @@ int rw_diff_points(rw_ctx *ctx, rw_db *db, const char *since_arg, const char *un
 		   rw_point *until);
 
 /* One line for people (no newline): "hikvision: us.fcc-covered-list listed from 2021-03-12
-   (added; fcc-covered-list, https://...)". */
-int rw_diff_describe(rw_buf *out, const rw_row *change);
+   (added; fcc-covered-list, https://...)". The date after "from" (or "ended on", or
+   "announcement of") is always the change's effective date. */
+int rw_diff_describe(rw_buf *out, const rw_change *change);
 
-/* One change as a JSON object (SPEC.md), with the run number as a number. */
-void rw_diff_json_change(rw_json *j, const rw_row *change);
+/* One change as a JSON object (SPEC.md "changes", with the Revision 2 fields): kind, vendor,
+   vendor_name, entity, regime, regime_title, jurisdiction, provision, from, to, status,
+   effective, source, evidence, evidence_kind, confidence, grounds, title, run (a number),
+   recorded_at, since, until, from_since, from_until; null for what does not apply. */
+void rw_diff_json_change(rw_json *j, const rw_change *change);
 
 /* 1 for the kinds that change a vendor's statuses (added, ended, changed, removed). */
-int rw_diff_is_status_change(const rw_row *change);
+int rw_diff_is_status_change(const rw_change *change);
 
 #endif

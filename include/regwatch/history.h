@@ -117,27 +117,6 @@ int rw_db_check_runtime(rw_ctx *ctx, int min_number);
 /* PRAGMA quick_check: 0 when the file is sound, else RW_EDB naming the first problem. */
 int rw_db_quick_check(rw_ctx *ctx, rw_db *db);
 
-/* Columns of a change (rw_db_changes); "" for what does not apply. */
-enum rw_c_col {
-	RW_C_RUN,         /* the run that recorded it (decimal) */
-	RW_C_RECORDED_AT, /* that run's instant */
-	RW_C_KIND,        /* added, ended, changed, removed, announcement, new-entity */
-	RW_C_VENDOR,      /* vendor id; "" for a list entry naming no known vendor */
-	RW_C_ENTITY,      /* the name as the source spells it */
-	RW_C_REGIME,
-	RW_C_FROM,        /* status before ("" for added) */
-	RW_C_TO,          /* status after ("" for ended and removed) */
-	RW_C_EFFECTIVE,   /* when it takes effect: since, until (ended) or the announcement's date */
-	RW_C_SOURCE,
-	RW_C_EVIDENCE,
-	RW_C_TITLE,       /* announcement title, or the interval's note */
-	RW_C_SINCE,       /* the interval the run recorded (added, changed, ended, new-entity) */
-	RW_C_UNTIL,
-	RW_C_FROM_SINCE,  /* the interval it replaced (changed, ended, removed) */
-	RW_C_FROM_UNTIL,
-	RW_C_NCOLS
-};
-
 typedef struct rw_point {
 	long run;                /* every run up to and including this one; 0: none */
 	char at[RW_INSTANT_LEN]; /* the run's instant, "" for run 0 */
@@ -153,9 +132,10 @@ int rw_db_point_at(rw_ctx *ctx, rw_db *db, time_t t, rw_point *out);
 /* The point after the last run. */
 int rw_db_last_point(rw_ctx *ctx, rw_db *db, rw_point *out);
 
-/* Appends the changes recorded by runs since < run <= until, in the order they were
-   recorded (RW_C_NCOLS columns). */
-int rw_db_changes(rw_ctx *ctx, rw_db *db, long since, long until, rw_table *out);
+/* Appends the changes recorded by runs since < run <= until to out, in the order they were
+   recorded, every field filled (vendor name, regime title, jurisdiction, the intervals'
+   other ends). The caller frees out with rw_changes_release. */
+int rw_db_changes(rw_ctx *ctx, rw_db *db, long since, long until, rw_changes *out);
 
 /* Columns of rw_db_baseline_notes. */
 enum rw_bn_col { RW_BN_VENDOR, RW_BN_REGIME, RW_BN_STATUS, RW_BN_NOTE, RW_BN_NCOLS };

@@ -10,10 +10,10 @@
  *     rw_effects_release(&fx);        (before rw_reach_free)
  *
  * and for the rows of `check`, `report --inventory` and member messages:
- *     rw_asset_hit h;
- *     rc = rw_asset_hit_init(ctx, &h, &inv.v[chk.v[i].asset], &chk.v[i].reach, 0);
+ *     rw_asset_row h;
+ *     rc = rw_asset_row_init(ctx, &h, &inv.v[chk.v[i].asset], &chk.v[i].reach, 0);
  *     ...h.site, h.asset_id, h.maker, h.vendor, h.matched_by, h.worst, h.statuses, h.note...
- *     rw_asset_hit_release(&h);
+ *     rw_asset_row_release(&h);
  */
 #ifndef REGWATCH_IMPACT_H
 #define REGWATCH_IMPACT_H
@@ -56,30 +56,30 @@ typedef struct rw_effects {
 } rw_effects;
 
 /*
- * For each status change (added, ended, changed, removed) in changes (RW_C_* rows, as
+ * For each status change (added, ended, changed, removed) in changes (as
  * rw_db_changes gives them): the assets whose statuses under that regime differ, on the
  * change's effective date, between the database as recorded at `since` and at `until`.
  * Inheritance (a parent's status reaching a subsidiary's chips) and use-limited regimes (the
  * asset's purpose) count as in `check`. A change whose interval was already over at `until`
  * affects nothing. out is initialised here; release it before rw_reach_free(r).
  */
-int rw_effects_run(rw_ctx *ctx, rw_reach *r, const rw_inventory *inv, const rw_table *changes,
+int rw_effects_run(rw_ctx *ctx, rw_reach *r, const rw_inventory *inv, const rw_changes *changes,
 		   const rw_point *since, const rw_point *until, rw_effects *out);
 void rw_effects_release(rw_effects *fx);
 
 /* One asset as a JSON object (SPEC.md "diff --json"): the fields of rw_asset_json_fields,
    plus "changes": the changes with their effect on it. */
-void rw_effects_json_asset(rw_json *j, const rw_inventory *inv, const rw_table *changes, const rw_effects_asset *ea);
+void rw_effects_json_asset(rw_json *j, const rw_inventory *inv, const rw_changes *changes, const rw_effects_asset *ea);
 /* Lines for people, one per effect, each starting with indent and ending in a newline:
    "CAM-1 (Depot, 4 units): affects: hikvision us.fcc-covered-list listed (run 2)". */
-int rw_effects_describe_asset(rw_buf *out, const char *indent, const rw_inventory *inv, const rw_table *changes,
+int rw_effects_describe_asset(rw_buf *out, const char *indent, const rw_inventory *inv, const rw_changes *changes,
 			      const rw_effects_asset *ea);
 
 /* ---- An affected asset as a row ---- */
 
 /* An asset a status reaches, in the words every output shows. The const strings point into
    the asset and the reach (which must outlive the hit); the char * ones are owned. */
-typedef struct rw_asset_hit {
+typedef struct rw_asset_row {
 	const char *site;         /* "" when the asset has none */
 	const char *asset_id;
 	const char *maker;        /* the manufacturer, or the brand when no manufacturer is given */
@@ -96,11 +96,11 @@ typedef struct rw_asset_hit {
 	char worst_text[32];      /* "prohibited", "possibly listed", or "" */
 	char *statuses;           /* rw_reach_summary of the applying statuses */
 	char *note;               /* the match's note, and "possible: the link is only claimed" */
-} rw_asset_hit;
+} rw_asset_row;
 
 /* The hit of asset a, showing its match `match` (0: the strongest; an index in ar->matches).
    0, or RW_ENOMEM (h is then empty); RW_ENOTFOUND when the asset has no such match. */
-int rw_asset_hit_init(rw_ctx *ctx, rw_asset_hit *h, const rw_asset *a, const rw_asset_reach *ar, size_t match);
-void rw_asset_hit_release(rw_asset_hit *h);
+int rw_asset_row_init(rw_ctx *ctx, rw_asset_row *h, const rw_asset *a, const rw_asset_reach *ar, size_t match);
+void rw_asset_row_release(rw_asset_row *h);
 
 #endif

@@ -141,12 +141,6 @@ enum rw_qp_col { RW_QP_RUN, RW_QP_MEMBER, RW_QP_REASON, RW_QP_CREATED_AT, RW_QP_
    registered again or removed. */
 int rw_db_queue_problems(rw_ctx *ctx, rw_db *db, rw_table *out);
 
-/* The number of columns of rw_db_notice_changes. */
-#define RW_DB_NOTICE_NCOLS 14
-/* The changes of the runs first < run <= last as messages describe them: kind, vendor,
-   vendor name, entity, regime, regime title, jurisdiction, from, to, effective, source,
-   evidence, title, "1" when the regime covers affiliates; ordered by run, vendor, kind. */
-int rw_db_notice_changes(rw_ctx *ctx, rw_db *db, long first, long last, rw_table *out);
 /* Every vendor id and its parent ("" for none), by id: 2 columns. */
 int rw_db_vendor_parents(rw_ctx *ctx, rw_db *db, rw_table *out);
 

@@ -52,35 +52,18 @@ char *rw_url_for_messages(const char *url);
 /* The outbox rows themselves (rw_outbox_msg, rw_outbox_due ...) are the history
    layer's: members.h. Queueing a run's messages and heartbeats: queue.h. */
 
-/* ---- Composing (notify.c, no I/O) ---- */
-
-/* Columns of a change offered to rw_notify_compose. */
-enum rw_n_col {
-	RW_N_KIND, RW_N_VENDOR, RW_N_VENDOR_NAME, RW_N_ENTITY, RW_N_REGIME, RW_N_REGIME_TITLE,
-	RW_N_JURISDICTION, RW_N_FROM, RW_N_TO, RW_N_EFFECTIVE, RW_N_SOURCE, RW_N_EVIDENCE, RW_N_TITLE,
-	RW_N_AFFILIATES, RW_N_NCOLS
-};
-/* Columns of an affected asset. */
-enum rw_na_col {
-	RW_NA_SITE, RW_NA_ASSET, RW_NA_MANUFACTURER, RW_NA_MODEL, RW_NA_QUANTITY, RW_NA_VENDOR,
-	RW_NA_MATCHED_BY, RW_NA_POSSIBLE, RW_NA_NCOLS
-};
+/* ---- Composing (audience.c, compose.c; no I/O) ---- */
 
 /* The vendor ids and their parents (columns id, parent; parent "" for none). */
 typedef struct rw_vendor_tree {
 	rw_table t;
 } rw_vendor_tree;
 
-/* The jurisdiction a change belongs to: its regime's, or for an announcement the one its
-   evidence URL's host names (.gov.uk, .parliament.uk: UK; europa.eu: EU; .gov, .mil: US),
-   "" when none does. Static storage or the row's own text. */
-const char *rw_notify_jurisdiction(const rw_row *change);
-
-/* 1 when the change concerns member m: its jurisdiction is followed (or m follows every
+/* 1 when the change concerns member m: its jurisdiction (rw_change.jurisdiction) is followed (or m follows every
    jurisdiction), and its vendor is followed (or m follows every vendor), or is a
    subsidiary of a followed vendor, or is the parent of a followed vendor under a regime
    that covers affiliates. */
-int rw_notify_relevant(const rw_member *m, const rw_vendor_tree *tree, const rw_row *change);
+int rw_notify_relevant(const rw_member *m, const rw_vendor_tree *tree, const rw_change *change);
 
 /* 1 when a change of vendor `changed` under a regime (affiliates: it covers affiliates)
    concerns an asset matched to vendor `asset_vendor`. */
@@ -91,13 +74,15 @@ typedef struct rw_notice {
 	const rw_member *member;
 	long run;
 	const char *recorded_at;    /* the run's instant */
-	const rw_table *changes;    /* RW_N_NCOLS, relevant to the member */
-	const rw_table *assets;     /* RW_NA_NCOLS, the member's affected assets by site, or NULL */
+	const rw_change *const *changes; /* the changes relevant to the member, in record order */
+	size_t nchanges;
+	const rw_asset_hits *assets; /* the member's affected assets by site, or NULL: no inventory */
 	const char *assets_json;    /* the affected_assets JSON array, or NULL: built from assets */
 	size_t assets_checked;      /* assets in the member's inventory */
 } rw_notice;
 
-/* Subject (one line, ASCII), text and JSON document of a change message. */
+/* Subject (one line), text and JSON document of a change message. Each change is worded
+   by rw_diff_describe and encoded by rw_diff_json_change, as diff shows it. */
 int rw_notify_compose(rw_ctx *ctx, const rw_notice *n, rw_buf *subject, rw_buf *text, rw_buf *json);
 
 /* What a heartbeat says. */
@@ -107,6 +92,8 @@ typedef struct rw_digest {
 	const char *until;          /* ctx->now */
 	long runs;                  /* runs recorded in the period */
 	long changes;               /* changes relevant to the member in the period */
+	const rw_change *const *list; /* those changes, worded and encoded as diff does (may be NULL) */
+	size_t nlist;
 	const rw_table *sources;    /* RW_S_NCOLS (rw_db_sources) */
 	long dead;                  /* dead messages in the outbox */
 } rw_digest;
@@ -118,7 +105,7 @@ int rw_notify_compose_digest(rw_ctx *ctx, const rw_digest *d, rw_buf *subject, r
 #define RW_MSG_KEY_LEN 96
 void rw_notify_msg_key(char out[RW_MSG_KEY_LEN], long run, const char *day, const char *email);
 
-/* ---- Delivery (notify.c) ---- */
+/* ---- Delivery (deliver.c; the email itself: mime.c; addresses: address.c) ---- */
 
 typedef struct rw_notify_opts {
 	const rw_smtp_conf *smtp;     /* NULL, or url NULL: email waits for an [smtp] section */
@@ -150,7 +137,11 @@ typedef struct rw_notify_result {
    database error. */
 int rw_notify_deliver(rw_ctx *ctx, rw_db *db, const rw_notify_opts *o, rw_notify_result *res);
 
-/* The whole email of row m (CRLF line ends, quoted-printable UTF-8 text). */
+#define RW_MIME_WORD_MAX 75 /* longest RFC 2047 encoded word */
+#define RW_MIME_LINE_MAX 76 /* longest header line holding encoded words */
+
+/* The whole email of row m (CRLF line ends, quoted-printable UTF-8 text; a subject that is
+   not ASCII as RFC 2047 encoded words of at most RW_MIME_WORD_MAX characters, folded). */
 int rw_notify_email(rw_ctx *ctx, const rw_outbox_msg *m, const char *from, rw_buf *out);
 /* Appends, for people, what delivering m would send: the email, or the webhook request. */
 int rw_notify_preview(rw_ctx *ctx, const rw_notify_opts *o, const rw_outbox_msg *m, rw_buf *out);

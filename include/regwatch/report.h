@@ -1,7 +1,8 @@
 /*
  * The status report: one self-contained page (HTML or Markdown) with, per
  * vendor, the statuses in force today and their evidence, the announcements
- * of the last 90 days, the health of every source, and a timeline picture
+ * of the last 90 days, the changes the runs of the last 90 days recorded
+ * (each worded as diff words it), the health of every source, and a timeline picture
  * (inline SVG in HTML, a text chart in Markdown) of every status interval
  * from 2016 to today, one row per vendor and regime.
  *
@@ -27,7 +28,7 @@
 #include "regwatch/state.h"
 
 #define RW_REPORT_FROM "2016-01-01" /* the timeline's first day */
-#define RW_REPORT_RECENT_DAYS 90    /* announcements listed per vendor */
+#define RW_REPORT_RECENT_DAYS 90    /* announcements listed per vendor, runs whose changes are listed */
 #define RW_REPORT_UNMATCHED_MAX 50  /* newest list entries naming no known vendor shown */
 
 enum rw_report_format { RW_REPORT_HTML = 0, RW_REPORT_MD = 1 };
@@ -59,6 +60,7 @@ typedef struct rw_report {
 	char *inventory;     /* its name, as given */
 	long inventory_assets; /* assets the inventory holds */
 	rw_table assets;     /* RW_RA_NCOLS: affected assets, in the order added */
+	rw_changes changes;  /* recorded by the runs of the last RW_REPORT_RECENT_DAYS days, oldest first */
 } rw_report;
 
 void rw_report_init(rw_report *r);

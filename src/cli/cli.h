@@ -58,8 +58,8 @@ void cli_json_notifications(cli *c, struct rw_json *j);
 int cli_print_notifications(cli *c);
 int cmd_diff(cli *c, int argc, char **argv);
 int cmd_check(cli *c, int argc, char **argv);
-/* Recorded changes (RW_C_* columns of diff.h) for people, one a line, by run when several (cmd_diff.c). */
-int cli_print_changes(cli *c, const rw_table *changes, const char *indent);
+/* Recorded changes for people (rw_diff_describe), one a line, by run when several (cmd_diff.c). */
+int cli_print_changes(cli *c, const rw_changes *changes, const char *indent);
 /* An inventory's skipped rows and warnings, on stderr (cmd_diff.c). */
 void cli_print_problems(cli *c, const rw_strvec *problems);
 int cmd_report(cli *c, int argc, char **argv);

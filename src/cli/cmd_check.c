@@ -32,10 +32,10 @@ static int asset_rows(rw_ctx *ctx, const rw_inventory *inv, const rw_check *chk,
 	int rc = 0;
 
 	for (i = 0; i < chk->n && rc == 0; i++) {
-		rw_asset_hit h;
+		rw_asset_row h;
 		const char *f[AC_NCOLS];
 
-		rc = rw_asset_hit_init(ctx, &h, &inv->v[chk->v[i].asset], &chk->v[i].reach, 0);
+		rc = rw_asset_row_init(ctx, &h, &inv->v[chk->v[i].asset], &chk->v[i].reach, 0);
 		if (rc < 0)
 			break;
 		f[AC_ASSET] = h.asset_id;
@@ -49,7 +49,7 @@ static int asset_rows(rw_ctx *ctx, const rw_inventory *inv, const rw_check *chk,
 		f[AC_STATUSES] = h.statuses;
 		if (rw_table_add(t, f) < 0)
 			rc = rw_error(ctx, RW_ENOMEM, "out of memory");
-		rw_asset_hit_release(&h);
+		rw_asset_row_release(&h);
 	}
 	return rc;
 }

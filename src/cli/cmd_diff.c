@@ -9,21 +9,21 @@
 #include "regwatch/impact.h"
 #include "regwatch/inventory.h"
 
-int cli_print_changes(cli *c, const rw_table *changes, const char *indent)
+int cli_print_changes(cli *c, const rw_changes *changes, const char *indent)
 {
 	rw_buf out = RW_BUF_INIT;
-	const char *run = "";
+	long run = -1;
 	size_t i;
 	int rc = 0, status, several = 0;
 
 	for (i = 1; i < changes->n && !several; i++)
-		several = strcmp(changes->v[i].f[RW_C_RUN], changes->v[0].f[RW_C_RUN]) != 0;
+		several = changes->v[i].run != changes->v[0].run;
 	for (i = 0; i < changes->n && rc == 0; i++) {
-		const rw_row *ch = &changes->v[i];
+		const rw_change *ch = &changes->v[i];
 
-		if (several && strcmp(run, ch->f[RW_C_RUN]) != 0) {
-			run = ch->f[RW_C_RUN];
-			rc = rw_buf_printf(&out, "%srun #%s (%s)\n", indent, run, ch->f[RW_C_RECORDED_AT]);
+		if (several && run != ch->run) {
+			run = ch->run;
+			rc = rw_buf_printf(&out, "%srun #%ld (%s)\n", indent, run, ch->recorded_at);
 		}
 		if (rc == 0)
 			rc = rw_buf_printf(&out, "%s%s", indent, several ? "  " : "");
@@ -70,7 +70,7 @@ int cmd_diff(cli *c, int argc, char **argv)
 	};
 	const char *since_arg = NULL, *until_arg = NULL, *inv_path = NULL;
 	rw_point since, until;
-	rw_table changes;
+	rw_changes changes = {0};
 	rw_dict dict = {0};
 	rw_inventory inv;
 	rw_reach *reach = NULL;
@@ -80,7 +80,6 @@ int cmd_diff(cli *c, int argc, char **argv)
 	size_t i;
 	int o, rc, json = 0, status = EXIT_OK;
 
-	rw_table_init(&changes, RW_C_NCOLS);
 	rw_inventory_init(&inv);
 	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (o == 's') {
@@ -177,7 +176,7 @@ out:
 	rw_reach_free(reach);
 	rw_inventory_release(&inv);
 	rw_dict_release(&dict);
-	rw_table_release(&changes);
+	rw_changes_release(&changes);
 	rw_buf_release(&doc);
 	return status;
 }

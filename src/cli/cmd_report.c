@@ -52,10 +52,10 @@ static int report_inventory(cli *c, rw_report *r, const char *path)
 	if (rc == 0)
 		rc = rw_report_set_inventory(&c->ctx, r, path, (long)chk.assets);
 	for (i = 0; rc == 0 && i < chk.n; i++) {
-		rw_asset_hit h;
+		rw_asset_row h;
 		const char *f[RW_RA_NCOLS];
 
-		rc = rw_asset_hit_init(&c->ctx, &h, &inv.v[chk.v[i].asset], &chk.v[i].reach, 0);
+		rc = rw_asset_row_init(&c->ctx, &h, &inv.v[chk.v[i].asset], &chk.v[i].reach, 0);
 		if (rc < 0)
 			break;
 		f[RW_RA_SITE] = h.site;
@@ -68,7 +68,7 @@ static int report_inventory(cli *c, rw_report *r, const char *path)
 		f[RW_RA_STATUSES] = h.statuses;
 		f[RW_RA_NOTE] = h.note;
 		rc = rw_report_add_asset(&c->ctx, r, f);
-		rw_asset_hit_release(&h);
+		rw_asset_row_release(&h);
 	}
 out:
 	if (have_check)

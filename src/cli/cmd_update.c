@@ -13,10 +13,9 @@ static int print_run_changes(cli *c, long run)
 {
 	char *path = rw_data_path(c->data_dir, "regwatch.db");
 	rw_db *db = NULL;
-	rw_table changes;
+	rw_changes changes = {0};
 	int rc, status = EXIT_OK;
 
-	rw_table_init(&changes, RW_C_NCOLS);
 	rc = path ? rw_db_open(&c->ctx, &db, path, RW_DB_READ) : rw_error(&c->ctx, RW_ENOMEM, "out of memory");
 	if (rc == 0)
 		rc = rw_db_changes(&c->ctx, db, run - 1, run, &changes);
@@ -31,7 +30,7 @@ static int print_run_changes(cli *c, long run)
 		if (status == EXIT_OK)
 			status = cli_print_changes(c, &changes, "  ");
 	}
-	rw_table_release(&changes);
+	rw_changes_release(&changes);
 	rw_db_close(db);
 	free(path);
 	return status;

@@ -49,12 +49,9 @@ int rw_diff_points(rw_ctx *ctx, rw_db *db, const char *since_arg, const char *un
 	return rc;
 }
 
-int rw_diff_is_status_change(const rw_row *c)
+int rw_diff_is_status_change(const rw_change *c)
 {
-	const char *k = c->f[RW_C_KIND];
-
-	return c->f[RW_C_VENDOR][0] && (strcmp(k, "added") == 0 || strcmp(k, "ended") == 0 ||
-					 strcmp(k, "changed") == 0 || strcmp(k, "removed") == 0);
+	return rw_change_is_status(c);
 }
 
 /* " from SINCE until UNTIL" of an interval ("" parts left out). */
@@ -69,84 +66,97 @@ static int put_dates(rw_buf *out, const char *since, const char *until)
 	return rc;
 }
 
-int rw_diff_describe(rw_buf *out, const rw_row *c)
+/* The words of a status change after "REGIME ". Every date it names is the change's own
+   (effective) or an end of the interval it is about. */
+static int describe_status(rw_buf *out, const rw_change *c)
 {
-	char *const *f = c->f;
-	const char *kind = f[RW_C_KIND];
+	const char *kind = c->kind;
 	int rc;
 
-	if (f[RW_C_VENDOR][0])
-		rc = rw_buf_printf(out, "%s: ", f[RW_C_VENDOR]);
-	else
-		rc = rw_buf_printf(out, "new entity '%s': ", f[RW_C_ENTITY]);
-	if (rc < 0)
-		return rc;
-	if (strcmp(kind, "announcement") == 0) {
-		rc = rw_buf_printf(out, "announcement%s%s: \"%s\" (%s, %s)", f[RW_C_EFFECTIVE][0] ? " of " : "",
-				   f[RW_C_EFFECTIVE], f[RW_C_TITLE], f[RW_C_SOURCE], f[RW_C_EVIDENCE]);
-		return rc;
-	}
-	rc = rw_buf_printf(out, "%s ", f[RW_C_REGIME]);
-	if (rc == 0 && (strcmp(kind, "added") == 0 || strcmp(kind, "new-entity") == 0)) {
-		rc = rw_buf_puts(out, f[RW_C_TO]);
+	if (strcmp(kind, "added") == 0 || strcmp(kind, "new-entity") == 0) {
+		rc = rw_buf_puts(out, c->to);
 		if (rc == 0)
-			rc = put_dates(out, f[RW_C_SINCE][0] ? f[RW_C_SINCE] : f[RW_C_EFFECTIVE], f[RW_C_UNTIL]);
-	} else if (rc == 0 && strcmp(kind, "ended") == 0) {
-		rc = rw_buf_printf(out, "%s", f[RW_C_FROM]);
+			rc = put_dates(out, c->effective, c->event.until);
+	} else if (strcmp(kind, "ended") == 0) {
+		rc = rw_buf_puts(out, c->from);
 		if (rc == 0)
-			rc = put_dates(out, f[RW_C_FROM_SINCE], "");
+			rc = put_dates(out, c->from_since[0] ? c->from_since : c->event.since, "");
 		if (rc == 0)
-			rc = rw_buf_printf(out, " ended on %s", f[RW_C_EFFECTIVE]);
-	} else if (rc == 0 && strcmp(kind, "removed") == 0) {
-		rc = rw_buf_printf(out, "%s", f[RW_C_FROM]);
+			rc = rw_buf_printf(out, " ended on %s", c->effective[0] ? c->effective : "a date not given");
+	} else if (strcmp(kind, "removed") == 0) {
+		rc = rw_buf_puts(out, c->from);
 		if (rc == 0)
-			rc = put_dates(out, f[RW_C_FROM_SINCE], f[RW_C_FROM_UNTIL]);
+			rc = put_dates(out, c->from_since, c->from_until);
 		if (rc == 0)
-			rc = rw_buf_printf(out, " no longer given by '%s'", f[RW_C_SOURCE]);
-	} else if (rc == 0) {
-		int status = strcmp(f[RW_C_FROM], f[RW_C_TO]) != 0;
-		int dates = strcmp(f[RW_C_FROM_SINCE], f[RW_C_SINCE]) != 0 || strcmp(f[RW_C_FROM_UNTIL], f[RW_C_UNTIL]) != 0;
+			rc = rw_buf_printf(out, " no longer given by '%s'", c->event.source);
+	} else {
+		int status = strcmp(c->from, c->to) != 0;
+		int dates = strcmp(c->from_since, c->effective) != 0 || strcmp(c->from_until, c->event.until) != 0;
 
-		if (status)
-			rc = rw_buf_printf(out, "%s -> %s", f[RW_C_FROM], f[RW_C_TO]);
-		else
-			rc = rw_buf_puts(out, f[RW_C_TO]);
+		rc = status ? rw_buf_printf(out, "%s -> %s", c->from, c->to) : rw_buf_puts(out, c->to);
 		if (rc == 0 && dates) {
-			rc = put_dates(out, f[RW_C_FROM_SINCE], f[RW_C_FROM_UNTIL]);
+			rc = put_dates(out, c->from_since, c->from_until);
 			if (rc == 0)
 				rc = rw_buf_puts(out, " ->");
 		}
 		if (rc == 0)
-			rc = put_dates(out, f[RW_C_SINCE], f[RW_C_UNTIL]);
+			rc = put_dates(out, c->effective, c->event.until);
 		if (rc == 0 && !status && !dates)
-			rc = rw_buf_printf(out, ", details changed%s%s", f[RW_C_TITLE][0] ? ": " : "", f[RW_C_TITLE]);
+			rc = rw_buf_printf(out, ", details changed%s%s", c->title[0] ? ": " : "", c->title);
 	}
-	if (rc == 0)
-		rc = rw_buf_printf(out, " (%s; %s%s%s)", kind, f[RW_C_SOURCE], f[RW_C_EVIDENCE][0] ? ", " : "",
-				   f[RW_C_EVIDENCE]);
 	return rc;
 }
 
-void rw_diff_json_change(rw_json *j, const rw_row *c)
+int rw_diff_describe(rw_buf *out, const rw_change *c)
 {
-	char *const *f = c->f;
+	const rw_event *e = &c->event;
+	int rc;
+
+	if (e->vendor[0])
+		rc = rw_buf_printf(out, "%s: ", e->vendor);
+	else
+		rc = rw_buf_printf(out, "new entity '%s': ", e->entity);
+	if (rc < 0)
+		return rc;
+	if (strcmp(c->kind, "announcement") == 0)
+		return rw_buf_printf(out, "announcement%s%s: \"%s\" (%s%s%s)", c->effective[0] ? " of " : "",
+				     c->effective, c->title, e->source, e->evidence[0] ? ", " : "", e->evidence);
+	rc = rw_buf_printf(out, "%s ", e->regime);
+	if (rc == 0)
+		rc = describe_status(out, c);
+	if (rc == 0)
+		rc = rw_buf_printf(out, " (%s; %s%s%s)", c->kind, e->source, e->evidence[0] ? ", " : "", e->evidence);
+	return rc;
+}
+
+void rw_diff_json_change(rw_json *j, const rw_change *c)
+{
+	const rw_event *e = &c->event;
 
 	rw_json_object(j, NULL);
-	rw_json_str(j, "kind", f[RW_C_KIND]);
-	rw_json_str_or_null(j, "vendor", f[RW_C_VENDOR]);
-	rw_json_str_or_null(j, "entity", f[RW_C_ENTITY]);
-	rw_json_str_or_null(j, "regime", f[RW_C_REGIME]);
-	rw_json_str_or_null(j, "from", f[RW_C_FROM]);
-	rw_json_str_or_null(j, "to", f[RW_C_TO]);
-	rw_json_str_or_null(j, "effective", f[RW_C_EFFECTIVE]);
-	rw_json_str(j, "source", f[RW_C_SOURCE]);
-	rw_json_str_or_null(j, "evidence", f[RW_C_EVIDENCE]);
-	rw_json_str_or_null(j, "title", f[RW_C_TITLE]);
-	rw_json_int(j, "run", strtol(f[RW_C_RUN], NULL, 10));
-	rw_json_str(j, "recorded_at", f[RW_C_RECORDED_AT]);
-	rw_json_str_or_null(j, "since", f[RW_C_SINCE]);
-	rw_json_str_or_null(j, "until", f[RW_C_UNTIL]);
-	rw_json_str_or_null(j, "from_since", f[RW_C_FROM_SINCE]);
-	rw_json_str_or_null(j, "from_until", f[RW_C_FROM_UNTIL]);
+	rw_json_str(j, "kind", c->kind);
+	rw_json_str_or_null(j, "vendor", e->vendor);
+	rw_json_str_or_null(j, "vendor_name", c->vendor_name);
+	rw_json_str_or_null(j, "entity", e->entity);
+	rw_json_str_or_null(j, "regime", e->regime);
+	rw_json_str_or_null(j, "regime_title", c->regime_title);
+	rw_json_str_or_null(j, "jurisdiction", c->jurisdiction);
+	rw_json_str_or_null(j, "provision", e->provision);
+	rw_json_str_or_null(j, "from", c->from);
+	rw_json_str_or_null(j, "to", c->to);
+	rw_json_str_or_null(j, "status", e->status);
+	rw_json_str_or_null(j, "effective", c->effective);
+	rw_json_str(j, "source", e->source);
+	rw_json_str_or_null(j, "evidence", e->evidence);
+	rw_json_str_or_null(j, "evidence_kind", e->evidence_kind);
+	rw_json_str_or_null(j, "confidence", e->confidence);
+	rw_json_raw(j, "grounds", "null");
+	rw_json_str_or_null(j, "title", c->title);
+	rw_json_int(j, "run", c->run);
+	rw_json_str(j, "recorded_at", c->recorded_at);
+	rw_json_str_or_null(j, "since", e->since);
+	rw_json_str_or_null(j, "until", e->until);
+	rw_json_str_or_null(j, "from_since", c->from_since);
+	rw_json_str_or_null(j, "from_until", c->from_until);
 	rw_json_end(j);
 }

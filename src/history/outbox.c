@@ -396,33 +396,6 @@ int rw_db_queue_problems(rw_ctx *ctx, rw_db *db, rw_table *out)
 
 /* ---- what composing reads ---- */
 
-#define CHANGE_COLUMNS                                                                               \
-	"c.kind, coalesce(c.vendor, ''), coalesce(v.name, ''), coalesce(c.entity, ''),"                \
-	" coalesce(c.regime, ''), coalesce(g.title, ''),"                                            \
-	" coalesce(g.jurisdiction, CASE WHEN c.regime IS NULL THEN '' ELSE"                          \
-	"   upper(substr(c.regime, 1, instr(c.regime, '.') - 1)) END),"                              \
-	" coalesce(c.from_status, ''), coalesce(c.to_status, ''), coalesce(c.effective, ''), c.source," \
-	" coalesce(c.evidence, ''), coalesce(c.title, ''), coalesce(g.covers_affiliates, 0)"
-
-int rw_db_notice_changes(rw_ctx *ctx, rw_db *db, long first, long last, rw_table *out)
-{
-	static const char sql[] =
-		"SELECT " CHANGE_COLUMNS " FROM changes c LEFT JOIN vendors v ON v.id = c.vendor"
-		" LEFT JOIN regimes g ON g.id = c.regime WHERE c.run > ?1 AND c.run <= ?2"
-		" ORDER BY c.run, c.vendor IS NULL, c.vendor, c.kind = 'announcement', c.regime, c.effective, c.id";
-	sqlite3_stmt *st = NULL;
-	int rc;
-
-	rc = rw_sql_prepare(ctx, db, &st, sql);
-	if (rc == 0) {
-		sqlite3_bind_int64(st, 1, first);
-		sqlite3_bind_int64(st, 2, last);
-		rc = rw_sql_rows(ctx, db, st, out);
-	}
-	sqlite3_finalize(st);
-	return rc;
-}
-
 int rw_db_vendor_parents(rw_ctx *ctx, rw_db *db, rw_table *out)
 {
 	sqlite3_stmt *st = NULL;

@@ -8,71 +8,64 @@
 #include "regwatch/diff.h"
 #include "regwatch/impact.h"
 
-/* The changes are read only through these accessors (rows of RW_C_* columns). */
-typedef rw_row change_t;
+/* The changes are read only through these accessors. */
+typedef rw_change change_t;
 
-static const change_t *change_at(const rw_table *changes, size_t i)
+static const change_t *change_at(const rw_changes *changes, size_t i)
 {
 	return &changes->v[i];
 }
 
 static const char *ch_kind(const change_t *c)
 {
-	return c->f[RW_C_KIND];
+	return c->kind;
 }
 
 static const char *ch_vendor(const change_t *c)
 {
-	return c->f[RW_C_VENDOR];
+	return c->event.vendor;
 }
 
 static const char *ch_regime(const change_t *c)
 {
-	return c->f[RW_C_REGIME];
+	return c->event.regime;
 }
 
 static const char *ch_from(const change_t *c)
 {
-	return c->f[RW_C_FROM];
+	return c->from;
 }
 
 static const char *ch_to(const change_t *c)
 {
-	return c->f[RW_C_TO];
+	return c->to;
 }
 
 static const char *ch_effective(const change_t *c)
 {
-	return c->f[RW_C_EFFECTIVE];
+	return c->effective;
 }
 
 /* The end of the interval the change recorded ("" when open), or of the one it replaced. */
 static const char *ch_until(const change_t *c)
 {
-	return c->f[RW_C_UNTIL];
+	return c->event.until ? c->event.until : "";
 }
 
 static const char *ch_from_until(const change_t *c)
 {
-	return c->f[RW_C_FROM_UNTIL];
+	return c->from_until;
 }
 
-/* The run that recorded it, as text and as a number. */
-static const char *ch_run_text(const change_t *c)
-{
-	return c->f[RW_C_RUN];
-}
-
+/* The run that recorded it. */
 static long ch_run(const change_t *c)
 {
-	long run = 0;
-
-	return rw_parse_long(c->f[RW_C_RUN], 0, 999999999L, &run) == 0 ? run : 0;
+	return c->run;
 }
 
 static int ch_is_status_change(const change_t *c)
 {
-	return rw_diff_is_status_change(c);
+	return rw_change_is_status(c);
 }
 
 const char *rw_effect_name(int effect)
@@ -204,7 +197,7 @@ static int effect_cmp(const void *pa, const void *pb)
 	return a->change < b->change ? -1 : a->change > b->change;
 }
 
-int rw_effects_run(rw_ctx *ctx, rw_reach *r, const rw_inventory *inv, const rw_table *changes,
+int rw_effects_run(rw_ctx *ctx, rw_reach *r, const rw_inventory *inv, const rw_changes *changes,
 		   const rw_point *since, const rw_point *until, rw_effects *out)
 {
 	char until_day[RW_DATE_LEN];
@@ -294,7 +287,7 @@ int rw_effects_run(rw_ctx *ctx, rw_reach *r, const rw_inventory *inv, const rw_t
 	return rc;
 }
 
-void rw_effects_json_asset(rw_json *j, const rw_inventory *inv, const rw_table *changes, const rw_effects_asset *ea)
+void rw_effects_json_asset(rw_json *j, const rw_inventory *inv, const rw_changes *changes, const rw_effects_asset *ea)
 {
 	size_t i;
 
@@ -320,7 +313,7 @@ void rw_effects_json_asset(rw_json *j, const rw_inventory *inv, const rw_table *
 	rw_json_end(j);
 }
 
-int rw_effects_describe_asset(rw_buf *out, const char *indent, const rw_inventory *inv, const rw_table *changes,
+int rw_effects_describe_asset(rw_buf *out, const char *indent, const rw_inventory *inv, const rw_changes *changes,
 			      const rw_effects_asset *ea)
 {
 	const rw_asset *a = &inv->v[ea->asset];
@@ -332,10 +325,10 @@ int rw_effects_describe_asset(rw_buf *out, const char *indent, const rw_inventor
 		const change_t *c = change_at(changes, e->change);
 		const char *status = e->kind == RW_EFFECT_STOPS ? ch_from(c) : ch_to(c);
 
-		rc = rw_buf_printf(out, "%s%s (%s%s%ld unit%s): %s%s: %s %s %s (run %s)\n", indent, a->asset_id, a->site,
+		rc = rw_buf_printf(out, "%s%s (%s%s%ld unit%s): %s%s: %s %s %s (run %ld)\n", indent, a->asset_id, a->site,
 				   a->site[0] ? ", " : "", a->quantity, a->quantity == 1 ? "" : "s",
 				   rw_effect_name(e->kind), e->possible ? " (possibly)" : "", ch_vendor(c), ch_regime(c),
-				   status[0] ? status : ch_from(c), ch_run_text(c));
+				   status[0] ? status : ch_from(c), ch_run(c));
 	}
 	return rc;
 }

@@ -5,15 +5,15 @@
 
 #include "regwatch/impact.h"
 
-/* The words of the ranks rw_status_rank gives, most severe first. */
+/* The word of a rank rw_status_rank gives, "" for none. */
 static const char *rank_word(int rank)
 {
-	static const char *const words[] = {"prohibited", "restricted", "listed", "under-review", "announced"};
+	const char *w = rw_status_word(rank);
 
-	return rank >= 0 && rank < (int)(sizeof(words) / sizeof(words[0])) ? words[rank] : "";
+	return w ? w : "";
 }
 
-void rw_asset_hit_release(rw_asset_hit *h)
+void rw_asset_row_release(rw_asset_row *h)
 {
 	free(h->maker_brand);
 	free(h->statuses);
@@ -21,7 +21,7 @@ void rw_asset_hit_release(rw_asset_hit *h)
 	memset(h, 0, sizeof(*h));
 }
 
-int rw_asset_hit_init(rw_ctx *ctx, rw_asset_hit *h, const rw_asset *a, const rw_asset_reach *ar, size_t match)
+int rw_asset_row_init(rw_ctx *ctx, rw_asset_row *h, const rw_asset *a, const rw_asset_reach *ar, size_t match)
 {
 	const rw_asset_match *m;
 	rw_buf statuses = RW_BUF_INIT, note = RW_BUF_INIT;
@@ -64,7 +64,7 @@ int rw_asset_hit_init(rw_ctx *ctx, rw_asset_hit *h, const rw_asset *a, const rw_
 	if (rc == 0 && (h->maker_brand == NULL || h->statuses == NULL || h->note == NULL))
 		rc = RW_ENOMEM;
 	if (rc < 0) {
-		rw_asset_hit_release(h);
+		rw_asset_row_release(h);
 		return rw_error(ctx, RW_ENOMEM, "out of memory");
 	}
 	return 0;

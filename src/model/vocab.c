@@ -90,18 +90,7 @@ void rw_regimes_release(rw_regimes *r)
 		free(g->evidence);
 	}
 	for (i = 0; i < r->nevents; i++) {
-		rw_event *e = &r->events[i];
-
-		free(e->id);
-		free(e->vendor);
-		free(e->regime);
-		free(e->status);
-		free(e->since);
-		free(e->until);
-		free(e->citation);
-		free(e->evidence);
-		free(e->confidence);
-		free(e->note);
+		rw_event_release(&r->events[i]);
 	}
 	free(r->regimes);
 	free(r->events);

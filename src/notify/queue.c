@@ -3,14 +3,14 @@
 #include <string.h>
 
 #include "regwatch/dates.h"
+#include "regwatch/array.h"
 #include "regwatch/history.h"
+#include "regwatch/impact.h"
 #include "regwatch/inventory.h"
 #include "regwatch/json.h"
 #include "regwatch/members.h"
 #include "regwatch/notify.h"
 #include "regwatch/queue.h"
-
-_Static_assert(RW_N_NCOLS == RW_DB_NOTICE_NCOLS, "the changes the database gives are the changes messages take");
 
 /* A message is composed up to this size to learn how large it is; past RW_MSG_MAX it is
    not queued. */
@@ -21,13 +21,28 @@ static int no_memory(rw_ctx *ctx)
 	return rw_error(ctx, RW_ENOMEM, "out of memory");
 }
 
-static int relevant_changes(const rw_member *m, const rw_vendor_tree *tree, const rw_table *all, rw_table *out)
+/* The changes of `all` that concern a member (pointers into all). */
+struct change_refs {
+	const rw_change **v;
+	size_t n;
+	size_t cap;
+};
+
+/* The changes of all that concern member m, which members are told of: never evidence-only
+   changes nor drops whose removal is not confirmed. */
+static int relevant_changes(const rw_member *m, const rw_vendor_tree *tree, const rw_changes *all,
+			    struct change_refs *out)
 {
 	size_t i;
 
-	for (i = 0; i < all->n; i++)
-		if (rw_notify_relevant(m, tree, &all->v[i]) && rw_table_add_row(out, &all->v[i]) < 0)
+	out->n = 0;
+	for (i = 0; i < all->n; i++) {
+		if (!rw_notify_relevant(m, tree, &all->v[i]))
+			continue;
+		if (rw_array_grow((void **)&out->v, &out->cap, out->n + 1, sizeof(*out->v)) < 0)
 			return RW_ENOMEM;
+		out->v[out->n++] = &all->v[i];
+	}
 	return 0;
 }
 
@@ -64,7 +79,8 @@ struct assets_ctx {
 /* The member's assets that the changes reach: rows for people and the JSON array. A stored
    inventory that cannot be read, or assets too many for a message, set *why instead. */
 static int member_assets(rw_ctx *ctx, struct assets_ctx *ac, const rw_member *m, const rw_vendor_tree *tree,
-			 const rw_table *changes, rw_table *rows, rw_buf *json, size_t *checked, skip_reason *why)
+			 const struct change_refs *changes, rw_asset_hits *rows, rw_buf *json, size_t *checked,
+			 skip_reason *why)
 {
 	rw_inventory inv;
 	rw_json j;
@@ -106,28 +122,19 @@ static int member_assets(rw_ctx *ctx, struct assets_ctx *ac, const rw_member *m,
 		}
 		for (k = 0; k < ar.matches.n && hit < 0; k++)
 			for (c = 0; c < changes->n && hit < 0; c++) {
-				const rw_row *ch = &changes->v[c];
+				const rw_change *ch = changes->v[c];
 
-				if (rw_notify_reaches(tree, ch->f[RW_N_VENDOR], ch->f[RW_N_AFFILIATES][0] == '1',
-						      ar.matches.v[k].vendor))
+				if (rw_notify_reaches(tree, ch->event.vendor, ch->affiliates, ar.matches.v[k].vendor))
 					hit = (int)k;
 			}
 		if (hit >= 0) {
-			const rw_asset_match *am = &ar.matches.v[hit];
-			char qty[32];
-			const char *f[RW_NA_NCOLS];
+			rw_asset_row h;
 
-			snprintf(qty, sizeof(qty), "%ld", a->quantity);
-			f[RW_NA_SITE] = a->site;
-			f[RW_NA_ASSET] = a->asset_id;
-			f[RW_NA_MANUFACTURER] = a->manufacturer[0] ? a->manufacturer : a->brand;
-			f[RW_NA_MODEL] = a->model;
-			f[RW_NA_QUANTITY] = qty;
-			f[RW_NA_VENDOR] = am->vendor;
-			f[RW_NA_MATCHED_BY] = rw_match_by_name(am->by);
-			f[RW_NA_POSSIBLE] = am->possible ? "1" : "";
-			if (rw_table_add(rows, f) < 0)
+			rc = rw_asset_row_init(ctx, &h, a, &ar, (size_t)hit);
+			if (rc == 0 && rw_asset_hits_add(rows, h.site, h.asset_id, h.maker, h.model, h.quantity, h.vendor,
+							 h.matched_by, h.possible) < 0)
 				rc = no_memory(ctx);
+			rw_asset_row_release(&h);
 			rw_asset_json(&j, &inv, a, &ar);
 		}
 		rw_asset_reach_release(&ar);
@@ -140,7 +147,7 @@ out:
 		rc = no_memory(ctx);
 	rw_inventory_release(&inv);
 	if (rc == 0)
-		rw_table_sort(rows); /* by site, then asset id */
+		rw_asset_hits_sort(rows); /* by site, then asset id */
 	return rc;
 }
 
@@ -150,9 +157,10 @@ typedef struct run_queue {
 	char recorded[RW_INSTANT_LEN];
 	const rw_members *ms;
 	const rw_vendor_tree *tree;
-	const rw_table *all;        /* the run's changes */
+	const rw_changes *all;      /* the run's changes */
 	struct assets_ctx ac;
-	rw_table mine, assets;
+	struct change_refs mine;    /* those that concern the member at hand */
+	rw_asset_hits assets;
 	rw_buf subject, text, json, assets_json;
 } run_queue;
 
@@ -169,8 +177,7 @@ static int queue_member(rw_ctx *ctx, rw_db *db, run_queue *q, const rw_member *m
 	int rc;
 
 	*inserted = 0;
-	rw_table_release(&q->mine);
-	rw_table_release(&q->assets);
+	rw_asset_hits_release(&q->assets);
 	rw_buf_clear(&q->subject);
 	rw_buf_clear(&q->text);
 	rw_buf_clear(&q->json);
@@ -186,7 +193,8 @@ static int queue_member(rw_ctx *ctx, rw_db *db, run_queue *q, const rw_member *m
 	n.member = m;
 	n.run = q->run;
 	n.recorded_at = q->recorded;
-	n.changes = &q->mine;
+	n.changes = q->mine.v;
+	n.nchanges = q->mine.n;
 	n.assets = m->inventory ? &q->assets : NULL;
 	n.assets_json = rw_buf_cstr(&q->assets_json);
 	n.assets_checked = checked;
@@ -229,7 +237,7 @@ static int queue_run(rw_ctx *ctx, rw_db *db, const rw_dict *dict, long run, cons
 {
 	rw_members ms = {0};
 	rw_vendor_tree tree;
-	rw_table all;
+	rw_changes all = {0};
 	run_queue q;
 	time_t at;
 	size_t i, queued = 0;
@@ -237,9 +245,6 @@ static int queue_run(rw_ctx *ctx, rw_db *db, const rw_dict *dict, long run, cons
 
 	memset(&q, 0, sizeof(q));
 	rw_table_init(&tree.t, 2);
-	rw_table_init(&all, RW_N_NCOLS);
-	rw_table_init(&q.mine, RW_N_NCOLS);
-	rw_table_init(&q.assets, RW_NA_NCOLS);
 	rw_buf_init(&q.subject, BUILD_MAX);
 	rw_buf_init(&q.text, BUILD_MAX);
 	rw_buf_init(&q.json, BUILD_MAX);
@@ -257,7 +262,7 @@ static int queue_run(rw_ctx *ctx, rw_db *db, const rw_dict *dict, long run, cons
 	rc = rw_db_members(ctx, db, &ms);
 	if (rc < 0 || ms.n == 0)
 		goto out;
-	rc = rw_db_notice_changes(ctx, db, run - 1, run, &all);
+	rc = rw_db_changes(ctx, db, run - 1, run, &all);
 	if (rc == 0 && all.n > 0)
 		rc = rw_db_vendor_parents(ctx, db, &tree.t);
 	for (i = 0; i < ms.n && rc == 0 && all.n > 0; i++) {
@@ -281,9 +286,9 @@ out:
 	rw_reach_free(q.ac.reach);
 	rw_members_release(&ms);
 	rw_table_release(&tree.t);
-	rw_table_release(&all);
-	rw_table_release(&q.mine);
-	rw_table_release(&q.assets);
+	rw_changes_release(&all);
+	free(q.mine.v);
+	rw_asset_hits_release(&q.assets);
 	rw_buf_release(&q.subject);
 	rw_buf_release(&q.text);
 	rw_buf_release(&q.json);
@@ -348,7 +353,9 @@ int rw_outbox_enqueue_digest(rw_ctx *ctx, rw_db *db, int dry, rw_outbox *preview
 	char prefix[48];
 	rw_members ms = {0};
 	rw_vendor_tree tree;
-	rw_table sources, changes, mine;
+	rw_table sources;
+	rw_changes changes = {0};
+	struct change_refs mine = {0};
 	rw_outbox dead = {0};
 	rw_buf subject = RW_BUF_INIT, text = RW_BUF_INIT, json = RW_BUF_INIT;
 	size_t i;
@@ -360,8 +367,6 @@ int rw_outbox_enqueue_digest(rw_ctx *ctx, rw_db *db, int dry, rw_outbox *preview
 	snprintf(prefix, sizeof(prefix), "digest:%s", today);
 	rw_table_init(&tree.t, 2);
 	rw_table_init(&sources, RW_S_NCOLS);
-	rw_table_init(&changes, RW_N_NCOLS);
-	rw_table_init(&mine, RW_N_NCOLS);
 	rw_buf_init(&text, RW_MSG_MAX);
 	rw_buf_init(&json, RW_MSG_MAX);
 	rc = dry ? 0 : rw_db_begin(ctx, db);
@@ -382,8 +387,8 @@ int rw_outbox_enqueue_digest(rw_ctx *ctx, rw_db *db, int dry, rw_outbox *preview
 		rw_digest d;
 		int inserted = 0;
 
-		rw_table_release(&changes);
-		rw_table_release(&mine);
+		rw_changes_release(&changes);
+		mine.n = 0;
 		rw_buf_clear(&subject);
 		rw_buf_clear(&text);
 		rw_buf_clear(&json);
@@ -393,7 +398,7 @@ int rw_outbox_enqueue_digest(rw_ctx *ctx, rw_db *db, int dry, rw_outbox *preview
 		if (rc == 0)
 			rc = rw_db_runs_between(ctx, db, since, now, &runs, &first, &last);
 		if (rc == 0 && runs > 0)
-			rc = rw_db_notice_changes(ctx, db, first - 1, last, &changes);
+			rc = rw_db_changes(ctx, db, first - 1, last, &changes);
 		if (rc == 0 && relevant_changes(m, &tree, &changes, &mine) < 0)
 			rc = no_memory(ctx);
 		if (rc < 0)
@@ -404,6 +409,8 @@ int rw_outbox_enqueue_digest(rw_ctx *ctx, rw_db *db, int dry, rw_outbox *preview
 		d.until = now;
 		d.runs = runs;
 		d.changes = (long)mine.n;
+		d.list = mine.v;
+		d.nlist = mine.n;
 		d.sources = &sources;
 		d.dead = (long)dead.n;
 		rc = rw_notify_compose_digest(ctx, &d, &subject, &text, &json);
@@ -436,8 +443,8 @@ int rw_outbox_enqueue_digest(rw_ctx *ctx, rw_db *db, int dry, rw_outbox *preview
 	rw_outbox_release(&dead);
 	rw_table_release(&tree.t);
 	rw_table_release(&sources);
-	rw_table_release(&changes);
-	rw_table_release(&mine);
+	rw_changes_release(&changes);
+	free(mine.v);
 	rw_buf_release(&subject);
 	rw_buf_release(&text);
 	rw_buf_release(&json);

@@ -150,9 +150,9 @@ class Members(Notify):
 
         council = body_of(got["council@example.org"][0])
         self.assertIn("Hikvision", council)
-        self.assertIn("is now listed under FCC Covered List", council)
-        self.assertIn("since 2021-03-12", council)
-        self.assertIn("Evidence: " + self.url("coveredlist"), council)
+        self.assertIn("hikvision: us.fcc-covered-list listed from 2021-03-12 (added; fcc-covered-list, "
+                      + self.url("coveredlist") + ")", council)
+        self.assertIn("Regime: FCC Covered List (Secure Networks Act section 2) [us.fcc-covered-list, US]", council)
         self.assertIn("Town Hall", council)
         self.assertIn("CAM-0042", council)
         self.assertIn("quantity 4", council)
@@ -161,7 +161,7 @@ class Members(Notify):
         self.assertIn("1 change", got["council@example.org"][0]["Subject"])
 
         police = body_of(got["police@example.org"][0])
-        self.assertIn("(dahua) is now listed", police)
+        self.assertIn("dahua: us.fcc-covered-list listed from 2021-03-12", police)
         self.assertIn("PCC-001", police)
         self.assertIn("Headquarters", police)
         for other in ("PCC-002", "PCC-003", "CAM-", "UNI-", "(hikvision)"):
@@ -170,7 +170,7 @@ class Members(Notify):
         # HiSilicon is a subsidiary of Huawei and the Covered List covers affiliates: the
         # white-label camera with a Hi3516 chip is reached through its chipset.
         estates = body_of(got["estates@example.ac.uk"][0])
-        self.assertIn("(huawei) is now listed", estates)
+        self.assertIn("huawei: us.fcc-covered-list listed from 2021-03-12", estates)
         self.assertIn("UNI-LIB-01", estates)
         self.assertIn("matched by chipset", estates)
         self.assertIn("UNI-NET-07", estates)
@@ -445,7 +445,7 @@ class Delivery(Notify):
         doc = self.json("notify", "--dry-run", now=SECOND_RUN)
         self.assertEqual(len(doc["messages"]), 1)
         self.assertEqual(doc["messages"][0]["payload"]["run"], 2)
-        self.assertIn("(hikvision) is now", doc["messages"][0]["text"])
+        self.assertIn("hikvision: us.fcc-covered-list listed", doc["messages"][0]["text"])
         self.assertEqual(self.smtp.log(), [])
         self.assertEqual(self.outbox(), [("council@example.org", "smtp", "pending", 0, 2)])
         p = self.run_rw("notify", now=SECOND_RUN, expect=0)

@@ -54,7 +54,7 @@ static rw_regimes regimes;
 static rw_db *db;
 static rw_inventory inv;
 static rw_reach *reach;
-static rw_table changes;
+static rw_changes changes;
 static rw_point since, until;
 
 static time_t at(const char *instant)
@@ -129,13 +129,13 @@ static void setup(void)
 	ck_assert_msg(rw_reach_new(&ctx, &reach, db, &dict) == 0, "%s", rw_errmsg(&ctx));
 	ck_assert_int_eq(rw_db_run_point(&ctx, db, 1, &since), 0);
 	ck_assert_int_eq(rw_db_run_point(&ctx, db, 2, &until), 0);
-	rw_table_init(&changes, RW_C_NCOLS);
+	memset(&changes, 0, sizeof(changes));
 	ck_assert_msg(rw_db_changes(&ctx, db, since.run, until.run, &changes) == 0, "%s", rw_errmsg(&ctx));
 }
 
 static void teardown(void)
 {
-	rw_table_release(&changes);
+	rw_changes_release(&changes);
 	rw_reach_free(reach);
 	rw_inventory_release(&inv);
 	rw_db_close(db);
@@ -162,9 +162,9 @@ static const char *effect_on(const rw_effects_asset *ea, const char *vendor, con
 	size_t i;
 
 	for (i = 0; ea && i < ea->n; i++) {
-		char *const *f = changes.v[ea->v[i].change].f;
+		const rw_change *c = &changes.v[ea->v[i].change];
 
-		if (strcmp(f[RW_C_VENDOR], vendor) == 0 && strcmp(f[RW_C_REGIME], regime) == 0)
+		if (strcmp(c->event.vendor, vendor) == 0 && strcmp(c->event.regime, regime) == 0)
 			return !ea->v[i].possible ? rw_effect_name(ea->v[i].kind)
 			       : ea->v[i].kind == RW_EFFECT_AFFECTS ? "affects (possibly)" : "other (possibly)";
 	}
@@ -178,7 +178,7 @@ START_TEST(changes_of_run_two)
 	/* The record itself: one change of each kind the effects are about. */
 	ck_assert_uint_eq(changes.n, 3);
 	for (i = 0; i < changes.n; i++) {
-		const char *k = changes.v[i].f[RW_C_KIND];
+		const char *k = changes.v[i].kind;
 
 		kinds[0] += strcmp(k, "changed") == 0;
 		kinds[1] += strcmp(k, "ended") == 0;
@@ -273,8 +273,8 @@ START_TEST(from_before_the_first_run)
 	rw_point zero;
 
 	memset(&zero, 0, sizeof(zero));
-	rw_table_release(&changes);
-	rw_table_init(&changes, RW_C_NCOLS);
+	rw_changes_release(&changes);
+	memset(&changes, 0, sizeof(changes));
 	ck_assert_int_eq(rw_db_changes(&ctx, db, 0, until.run, &changes), 0);
 	ck_assert_int_eq(rw_effects_run(&ctx, reach, &inv, &changes, &zero, &until, &fx), 0);
 	/* Each change counts on its own date: on 2019-05-16 the Entity List restriction (known,
@@ -290,11 +290,11 @@ END_TEST
 START_TEST(an_affected_asset_as_a_row)
 {
 	rw_asset_reach ar;
-	rw_asset_hit h;
+	rw_asset_row h;
 
 	/* Huawei's own camera, on 2023-01-11. */
 	ck_assert_int_eq(rw_reach_asset(&ctx, reach, &inv.v[0], "2023-01-11", (time_t)-1, &ar), 0);
-	ck_assert_int_eq(rw_asset_hit_init(&ctx, &h, &inv.v[0], &ar, 0), 0);
+	ck_assert_int_eq(rw_asset_row_init(&ctx, &h, &inv.v[0], &ar, 0), 0);
 	ck_assert_str_eq(h.asset_id, "H-1");
 	ck_assert_str_eq(h.site, "Depot");
 	ck_assert_str_eq(h.maker, "Huawei");
@@ -307,15 +307,15 @@ START_TEST(an_affected_asset_as_a_row)
 	ck_assert_str_eq(h.statuses, "prohibited: us.fcc-covered-list");
 	ck_assert_str_eq(h.note, "manufacturer 'Huawei': alias 'Huawei' of huawei");
 	ck_assert_int_eq(h.possible_only, 0);
-	rw_asset_hit_release(&h);
+	rw_asset_row_release(&h);
 	/* No such match. */
-	ck_assert_int_eq(rw_asset_hit_init(&ctx, &h, &inv.v[0], &ar, 1), RW_ENOTFOUND);
+	ck_assert_int_eq(rw_asset_row_init(&ctx, &h, &inv.v[0], &ar, 1), RW_ENOTFOUND);
 	ck_assert_ptr_nonnull(strstr(rw_errmsg(&ctx), "'H-1'"));
 	rw_asset_reach_release(&ar);
 
 	/* A brand only claimed to be ZTE's: possible, and said so everywhere. */
 	ck_assert_int_eq(rw_reach_asset(&ctx, reach, &inv.v[3], "2023-01-11", (time_t)-1, &ar), 0);
-	ck_assert_int_eq(rw_asset_hit_init(&ctx, &h, &inv.v[3], &ar, 0), 0);
+	ck_assert_int_eq(rw_asset_row_init(&ctx, &h, &inv.v[3], &ar, 0), 0);
 	ck_assert_str_eq(h.maker, "Zeta Vision");
 	ck_assert_str_eq(h.maker_brand, "Zeta Vision");
 	ck_assert_str_eq(h.matched_by_text, "brand (possible)");
@@ -323,7 +323,7 @@ START_TEST(an_affected_asset_as_a_row)
 	ck_assert_int_eq(h.possible, 1);
 	ck_assert_int_eq(h.possible_only, 1);
 	ck_assert_ptr_nonnull(strstr(h.note, "; possible: the link is only claimed"));
-	rw_asset_hit_release(&h);
+	rw_asset_row_release(&h);
 	rw_asset_reach_release(&ar);
 }
 END_TEST

@@ -12,6 +12,7 @@
 #include "regwatch/notify.h"
 #include "regwatch/queue.h"
 #include "regwatch/secret.h"
+#include "regwatch/utf8.h"
 #include "testutil.h"
 
 static char *hex_of(const unsigned char *d, size_t n)
@@ -232,23 +233,23 @@ START_TEST(hosts_and_webhooks)
 }
 END_TEST
 
-/* A change row (RW_N_* columns). */
-static void add_change(rw_table *t, const char *kind, const char *vendor, const char *regime, const char *j,
+/* A change as the record gives it: the jurisdiction is the regime's, or for an
+   announcement the one its evidence's host names. */
+static void add_change(rw_changes *t, const char *kind, const char *vendor, const char *regime, const char *j,
 		       const char *affiliates, const char *evidence)
 {
-	const char *f[RW_N_NCOLS];
-	size_t i;
+	rw_change *c = rw_changes_push(t);
 
-	for (i = 0; i < RW_N_NCOLS; i++)
-		f[i] = "";
-	f[RW_N_KIND] = kind;
-	f[RW_N_VENDOR] = vendor;
-	f[RW_N_REGIME] = regime;
-	f[RW_N_JURISDICTION] = j;
-	f[RW_N_AFFILIATES] = affiliates;
-	f[RW_N_EVIDENCE] = evidence;
-	f[RW_N_SOURCE] = "test";
-	ck_assert_int_eq(rw_table_add(t, f), 0);
+	ck_assert_ptr_nonnull(c);
+	c->recorded_at = rw_strdup("");
+	c->kind = rw_strdup(kind);
+	c->event.vendor = rw_strdup(vendor);
+	c->event.entity = rw_strdup("");
+	c->event.regime = rw_strdup(regime);
+	c->event.evidence = rw_strdup(evidence);
+	c->event.source = rw_strdup("test");
+	c->jurisdiction = rw_strdup(j);
+	c->affiliates = affiliates[0] == '1';
 }
 
 static void member_following(rw_member *m, const char *vendors, const char *jurisdictions)
@@ -273,19 +274,18 @@ START_TEST(who_is_concerned)
 		{"huawei", ""}, {"hisilicon", "huawei"}, {"huawei-holding", "huawei"}, {"hikvision", ""}, {"dahua", ""},
 	};
 	rw_vendor_tree tree;
-	rw_table ch;
+	rw_changes ch = {0};
 	rw_member m;
 	size_t i;
 
 	rw_table_init(&tree.t, 2);
 	for (i = 0; i < 5; i++)
 		ck_assert_int_eq(rw_table_add(&tree.t, tree_rows[i]), 0);
-	rw_table_init(&ch, RW_N_NCOLS);
 	add_change(&ch, "added", "huawei", "us.fcc-covered-list", "US", "1", "https://www.fcc.gov/x");     /* 0 */
 	add_change(&ch, "added", "hisilicon", "us.entity-list", "US", "0", "https://www.ecfr.gov/x");     /* 1 */
 	add_change(&ch, "added", "huawei", "us.entity-list", "US", "0", "https://www.ecfr.gov/x");        /* 2 */
 	add_change(&ch, "new-entity", "", "us.fcc-covered-list", "US", "1", "https://www.fcc.gov/x");      /* 3 */
-	add_change(&ch, "announcement", "hikvision", "", "", "0", "https://www.gov.uk/government/news/x"); /* 4 */
+	add_change(&ch, "announcement", "hikvision", "", "UK", "0", "https://www.gov.uk/government/news/x"); /* 4 */
 	add_change(&ch, "announcement", "hikvision", "", "", "0", "https://example.com/blog");            /* 5 */
 	add_change(&ch, "added", "dahua", "uk.sensitive-sites", "UK", "0", "https://www.gov.uk/x");       /* 6 */
 
@@ -317,7 +317,6 @@ START_TEST(who_is_concerned)
 	member_following(&m, NULL, "US");
 	ck_assert_int_eq(rw_notify_relevant(&m, &tree, &ch.v[3]), 1);
 	ck_assert_int_eq(rw_notify_relevant(&m, &tree, &ch.v[6]), 0);
-	ck_assert_str_eq(rw_notify_jurisdiction(&ch.v[4]), "UK");
 	rw_member_release(&m);
 
 	ck_assert_int_eq(rw_notify_reaches(&tree, "huawei", 1, "hisilicon"), 1);
@@ -326,7 +325,7 @@ START_TEST(who_is_concerned)
 	ck_assert_int_eq(rw_notify_reaches(&tree, "dahua", 1, "dahua"), 1);
 	ck_assert_int_eq(rw_notify_reaches(&tree, "", 1, "dahua"), 0);
 
-	rw_table_release(&ch);
+	rw_changes_release(&ch);
 	rw_table_release(&tree.t);
 }
 END_TEST
@@ -408,6 +407,64 @@ START_TEST(email_format)
 	ck_assert_ptr_nonnull(strstr(out.data, "Subject: =?UTF-8?B?cmVnd2F0Y2g6IFPDo28gUGF1bG8=?=\r\n"));
 	ck_assert_ptr_nonnull(strstr(out.data, "@example.org>\r\n"));
 	rw_buf_release(&out);
+
+	/* A long one: folded into encoded words of at most 75 characters, lines of at most 76,
+	   each word whole UTF-8 characters, and together the subject again. */
+	{
+		rw_buf want = RW_BUF_INIT, got = RW_BUF_INIT;
+		const char *h, *end, *w;
+		size_t i, words = 0;
+
+		for (i = 0; i < 12; i++)
+			ck_assert_int_eq(rw_buf_puts(&want, "S\xc3\xa3o Paulo \xe2\x82\xac "), 0);
+		m.subject = want.data;
+		ck_assert_int_eq(rw_notify_email(&ctx, &m, "alerts@example.org", &out), 0);
+		h = strstr(out.data, "Subject: ");
+		ck_assert_ptr_nonnull(h);
+		end = strstr(h, "\r\nMessage-ID:");
+		ck_assert_ptr_nonnull(end);
+		for (w = h; w < end;) {
+			const char *eol = strstr(w, "\r\n"), *q;
+			const char *line_end = eol && eol < end ? eol : end;
+
+			ck_assert_int_le(line_end - w, RW_MIME_LINE_MAX);
+			for (q = strstr(w, "=?UTF-8?B?"); q && q < line_end; q = strstr(q + 1, "=?UTF-8?B?")) {
+				const char *close = strstr(q + 10, "?=");
+				unsigned char raw[64];
+				size_t n = 0, k;
+				unsigned int acc = 0;
+				int bits = 0;
+
+				ck_assert_ptr_nonnull(close);
+				ck_assert_int_le(close + 2 - q, RW_MIME_WORD_MAX);
+				for (k = 10; q + k < close; k++) {
+					const char *alpha = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+					const char *pos = strchr(alpha, q[k]);
+
+					if (q[k] == '=')
+						break;
+					ck_assert_ptr_nonnull(pos);
+					acc = (acc << 6) | (unsigned int)(pos - alpha);
+					bits += 6;
+					if (bits >= 8) {
+						bits -= 8;
+						raw[n++] = (unsigned char)(acc >> bits);
+						acc &= (1u << bits) - 1;
+					}
+				}
+				ck_assert_int_eq(rw_utf8_valid((const char *)raw, n), 1);
+				ck_assert_int_eq(rw_buf_append(&got, raw, n), 0);
+				words++;
+			}
+			w = line_end + (line_end < end ? 3 : 0); /* CRLF and the folding space */
+		}
+		ck_assert_uint_gt(words, 2);
+		ck_assert_uint_eq(got.len, want.len);
+		ck_assert_int_eq(memcmp(got.data, want.data, want.len), 0);
+		rw_buf_release(&got);
+		rw_buf_release(&want);
+		rw_buf_release(&out);
+	}
 	free(m.body);
 }
 END_TEST
