@@ -25,7 +25,8 @@ enum rw_url_flags {
  */
 int rw_url_check(rw_ctx *ctx, const char *url, const char *schemes, unsigned flags);
 
-/* 1 for localhost, 127.0.0.0/8 as a dotted quad and ::1 (bracketed or not). */
+/* 1 for 127.0.0.0/8 as a dotted quad and ::1 (bracketed or not); never for a name such as
+   localhost, whose address the resolver decides. */
 int rw_url_host_is_loopback(const char *host);
 
 /* url for a message: without user name, password, query and fragment (which may hold

@@ -64,6 +64,17 @@ int rw_sql_step_done(rw_ctx *ctx, rw_db *db, sqlite3_stmt *st)
 }
 
 /* Runs a query and appends each result row (ncols columns, as text) to out. */
+int rw_sql_select(rw_ctx *ctx, rw_db *db, const char *sql, rw_table *out)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = rw_sql_prepare(ctx, db, &st, sql);
+
+	if (rc == 0)
+		rc = rw_sql_rows(ctx, db, st, out);
+	sqlite3_finalize(st);
+	return rc;
+}
+
 int rw_sql_rows(rw_ctx *ctx, rw_db *db, sqlite3_stmt *st, rw_table *out)
 {
 	const char *f[RW_ROW_MAXCOLS];

@@ -28,6 +28,8 @@ const char *rw_sql_text(sqlite3_stmt *st, int i);
 int rw_sql_step_done(rw_ctx *ctx, struct rw_db *db, sqlite3_stmt *st);
 /* Runs a query and appends each row (out->ncols columns, as text) to out. */
 int rw_sql_rows(rw_ctx *ctx, struct rw_db *db, sqlite3_stmt *st, rw_table *out);
+/* Prepares sql (no parameters), appends its rows to out as rw_sql_rows does, finalizes. */
+int rw_sql_select(rw_ctx *ctx, struct rw_db *db, const char *sql, rw_table *out);
 
 /* Of every interval known (RW_Q_NCOLS columns), appends to out those in force on date d,
    where the curated baseline and a live list agree on a status under one regime taking

@@ -384,28 +384,14 @@ int rw_db_queue_problem(rw_ctx *ctx, rw_db *db, long run, const char *email, con
 
 int rw_db_queue_problems(rw_ctx *ctx, rw_db *db, rw_table *out)
 {
-	sqlite3_stmt *st = NULL;
-	int rc;
-
-	rc = rw_sql_prepare(ctx, db, &st, "SELECT run, member, reason, created_at FROM queue_problems ORDER BY run, member, id");
-	if (rc == 0)
-		rc = rw_sql_rows(ctx, db, st, out);
-	sqlite3_finalize(st);
-	return rc;
+	return rw_sql_select(ctx, db, "SELECT run, member, reason, created_at FROM queue_problems ORDER BY run, member, id", out);
 }
 
 /* ---- what composing reads ---- */
 
 int rw_db_vendor_parents(rw_ctx *ctx, rw_db *db, rw_table *out)
 {
-	sqlite3_stmt *st = NULL;
-	int rc;
-
-	rc = rw_sql_prepare(ctx, db, &st, "SELECT id, coalesce(parent, '') FROM vendors ORDER BY id");
-	if (rc == 0)
-		rc = rw_sql_rows(ctx, db, st, out);
-	sqlite3_finalize(st);
-	return rc;
+	return rw_sql_select(ctx, db, "SELECT id, coalesce(parent, '') FROM vendors ORDER BY id", out);
 }
 
 /* ---- heartbeats ---- */

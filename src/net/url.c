@@ -15,7 +15,8 @@ int rw_url_host_is_loopback(const char *host)
 
 	if (host == NULL)
 		return 0;
-	if (strcasecmp(host, "localhost") == 0 || strcmp(host, "[::1]") == 0 || strcmp(host, "::1") == 0)
+	/* A name is not a loopback address: what it resolves to is the resolver's to say. */
+	if (strcmp(host, "[::1]") == 0 || strcmp(host, "::1") == 0)
 		return 1;
 	if (strncmp(host, "127.", 4) != 0)
 		return 0;

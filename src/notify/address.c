@@ -9,6 +9,7 @@
 #include "notify/notify_int.h"
 #include "regwatch/members.h"
 #include "regwatch/notify.h"
+#include "regwatch/url.h"
 
 static int atext(int c)
 {
@@ -59,32 +60,7 @@ int rw_member_email_check(rw_ctx *ctx, const char *email)
 
 int rw_host_is_loopback(const char *host)
 {
-	const char *p = host;
-	int parts = 0;
-
-	if (strcmp(host, "[::1]") == 0 || strcmp(host, "::1") == 0)
-		return 1;
-	if (strncmp(host, "127.", 4) != 0)
-		return 0;
-	/* A dotted quad: four numbers up to 255. */
-	while (*p) {
-		long v = 0;
-		int digits = 0;
-
-		while (isdigit((unsigned char)*p) && digits < 4) {
-			v = v * 10 + (*p - '0');
-			p++;
-			digits++;
-		}
-		if (digits == 0 || digits > 3 || v > 255)
-			return 0;
-		parts++;
-		if (*p == '.' && parts < 4)
-			p++;
-		else if (*p != '\0')
-			return 0;
-	}
-	return parts == 4;
+	return rw_url_host_is_loopback(host);
 }
 
 /* Parses url; *u is freed by the caller with curl_url_cleanup. */
@@ -110,62 +86,19 @@ char *rw_notify_url_part(CURLU *u, CURLUPart part)
 
 char *rw_url_for_messages(const char *url)
 {
-	CURLU *u = NULL;
-	char *v = NULL, *out = NULL;
-
-	if (rw_notify_url_parse(url, &u) == 0) {
-		curl_url_set(u, CURLUPART_USER, NULL, 0);
-		curl_url_set(u, CURLUPART_PASSWORD, NULL, 0);
-		curl_url_set(u, CURLUPART_QUERY, NULL, 0);
-		curl_url_set(u, CURLUPART_FRAGMENT, NULL, 0);
-		v = rw_notify_url_part(u, CURLUPART_URL);
-	}
-	out = v ? rw_strdup(v) : rw_strdup("(unreadable url)");
-	curl_free(v);
-	curl_url_cleanup(u);
-	return out;
+	return rw_url_redacted(url);
 }
 
 int rw_member_webhook_check(rw_ctx *ctx, const char *url)
 {
-	CURLU *u = NULL;
-	char *scheme = NULL, *host = NULL, *user = NULL, *shown = NULL;
+	char *shown = rw_url_redacted(url);
 	int rc;
 
-	shown = rw_url_for_messages(url);
 	if (shown == NULL)
 		return rw_error(ctx, RW_ENOMEM, "out of memory");
-	rc = rw_notify_url_parse(url, &u);
-	if (rc == RW_ENOMEM) {
-		rc = rw_error(ctx, RW_ENOMEM, "out of memory");
-		goto out;
-	}
-	if (rc < 0 || (scheme = rw_notify_url_part(u, CURLUPART_SCHEME)) == NULL ||
-	    (host = rw_notify_url_part(u, CURLUPART_HOST)) == NULL) {
-		rc = rw_error(ctx, RW_EUSAGE, "webhook '%s': not a URL", shown);
-		goto out;
-	}
-	if (strcasecmp(scheme, "https") != 0 && strcasecmp(scheme, "http") != 0) {
-		rc = rw_error(ctx, RW_EUSAGE, "webhook '%s': scheme must be https (or http to a loopback address)",
-			      shown);
-		goto out;
-	}
-	if (strcasecmp(scheme, "http") == 0 && !rw_host_is_loopback(host)) {
-		rc = rw_error(ctx, RW_EUSAGE, "webhook '%s': plain http only to a loopback address; use https",
-			      shown);
-		goto out;
-	}
-	user = rw_notify_url_part(u, CURLUPART_USER);
-	if (user != NULL) {
-		rc = rw_error(ctx, RW_EUSAGE, "webhook '%s': credentials do not belong in the URL", shown);
-		goto out;
-	}
-	rc = 0;
-out:
-	curl_free(scheme);
-	curl_free(host);
-	curl_free(user);
-	curl_url_cleanup(u);
+	rc = rw_url_check(ctx, url, "https http", RW_URL_NO_CREDENTIALS | RW_URL_NO_SPACES | RW_URL_LOOPBACK_PLAIN);
+	if (rc == RW_EDATA)
+		rc = rw_error_prefix(ctx, RW_EUSAGE, "webhook '%s'", shown);
 	free(shown);
 	return rc;
 }

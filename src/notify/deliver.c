@@ -21,6 +21,7 @@
 
 #include "notify/notify_int.h"
 #include "regwatch/dates.h"
+#include "regwatch/fetch.h"
 #include "regwatch/members.h"
 #include "regwatch/notify.h"
 #include "regwatch/secret.h"
@@ -127,22 +128,22 @@ static size_t on_response(char *data, size_t size, size_t nmemb, void *arg)
 			cc = curl_easy_setopt(h, opt, val);              \
 	} while (0)
 
-/* Options every notification transfer has. */
-static CURLcode common_options(CURL *h, const rw_notify_opts *o, long timeout_ms, char *errbuf)
+/* The one set of libcurl safe defaults (net/curlopts.c) for the given protocols, with no
+   redirects, plus the error buffer and timeouts. */
+static CURLcode common_options(CURL *h, const rw_notify_opts *o, const char *protocols, long timeout_ms,
+			       char *errbuf)
 {
+	rw_curl_safety s;
 	CURLcode cc = CURLE_OK;
 
+	memset(&s, 0, sizeof(s));
+	s.protocols = protocols;
+	s.ca_file = o->conf ? o->conf->ca_file : NULL;
+	if ((cc = (CURLcode)rw_curl_harden(h, &s)) != CURLE_OK)
+		return cc;
 	SETOPT(CURLOPT_ERRORBUFFER, errbuf);
-	SETOPT(CURLOPT_NOSIGNAL, 1L);
-	SETOPT(CURLOPT_FOLLOWLOCATION, 0L);
 	SETOPT(CURLOPT_CONNECTTIMEOUT_MS, timeout_ms < CONNECT_TIMEOUT_MS ? timeout_ms : CONNECT_TIMEOUT_MS);
 	SETOPT(CURLOPT_TIMEOUT_MS, timeout_ms);
-	SETOPT(CURLOPT_SSL_VERIFYPEER, 1L);
-	SETOPT(CURLOPT_SSL_VERIFYHOST, 2L);
-	SETOPT(CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
-	if (o->conf && o->conf->ca_file)
-		SETOPT(CURLOPT_CAINFO, o->conf->ca_file);
-	SETOPT(CURLOPT_PROXY, "");
 	return cc;
 }
 
@@ -191,9 +192,8 @@ static void smtp_send(rw_ctx *ctx, const rw_notify_opts *o, const rw_outbox_msg 
 	rd.data = rw_buf_cstr(&mail);
 	rd.len = mail.len;
 	rd.pos = 0;
-	cc = common_options(h, o, o->smtp->timeout_ms, errbuf);
+	cc = common_options(h, o, "smtp,smtps", o->smtp->timeout_ms, errbuf);
 	SETOPT(CURLOPT_URL, o->smtp->url);
-	SETOPT(CURLOPT_PROTOCOLS_STR, "smtp,smtps");
 	SETOPT(CURLOPT_USE_SSL, use_ssl);
 	if (o->smtp->username) {
 		SETOPT(CURLOPT_USERNAME, o->smtp->username);
@@ -316,9 +316,8 @@ static void webhook_send(rw_ctx *ctx, const rw_notify_opts *o, const rw_outbox_m
 		attempt_error(at, "out of memory");
 		goto out;
 	}
-	cc = common_options(h, o, timeout, errbuf);
+	cc = common_options(h, o, "http,https", timeout, errbuf);
 	SETOPT(CURLOPT_URL, m->destination);
-	SETOPT(CURLOPT_PROTOCOLS_STR, "http,https");
 	SETOPT(CURLOPT_HTTPHEADER, headers);
 	SETOPT(CURLOPT_POSTFIELDS, m->payload);
 	SETOPT(CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(m->payload));

@@ -84,7 +84,7 @@ START_TEST(loopback_for_plain_schemes)
 	unsigned f = ALL | RW_URL_LOOPBACK_PLAIN;
 
 	ACCEPTED("http://127.0.0.1:8080/hook", WEB, f);
-	ACCEPTED("http://localhost/hook", WEB, f);
+	REFUSED("http://localhost/hook", WEB, f, "loopback");
 	ACCEPTED("http://[::1]:9/hook", WEB, f);
 	ACCEPTED("https://hooks.example.org/x", WEB, f);
 	ACCEPTED("smtp://127.0.0.1:2525", "smtp smtps", f);
