@@ -48,6 +48,7 @@ int cmd_status(cli *c, int argc, char **argv);
 int cmd_history(cli *c, int argc, char **argv);
 int cmd_vendors(cli *c, int argc, char **argv);
 int cmd_sources(cli *c, int argc, char **argv);
+int cmd_regimes(cli *c, int argc, char **argv);
 int cmd_member(cli *c, int argc, char **argv);
 int cmd_notify(cli *c, int argc, char **argv);
 /* The outbox's state for `sources` (cmd_notify.c): a "notifications" member of the open

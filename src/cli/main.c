@@ -26,6 +26,8 @@ const cli_command cli_commands[] = {
 	 "every status interval and announcement of a vendor"},
 	{"vendors", cmd_vendors, CLI_DB_READ | CLI_DATA_ONLY, "[--json]",
 	 "the vendor dictionary and list entries that matched no vendor"},
+	{"regimes", cmd_regimes, CLI_CONFIG, "[--json]",
+	 "every regime: title, jurisdiction, instrument, evidence, affiliates, the vendors it names"},
 	{"sources", cmd_sources, CLI_DB_READ | CLI_DATA_ONLY, "[--json]", "per-source health"},
 	{"member", cmd_member, CLI_CONFIG | CLI_LIBS,
 	 "add EMAIL [--vendor ID]... [--jurisdiction CODE]... [--inventory FILE] [--webhook URL] | list [--json] | remove EMAIL",

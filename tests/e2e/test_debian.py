@@ -339,7 +339,7 @@ class Completion(rwtest.Env):
                          ["--as-known-on", "--help", "--json", "--on"])
         cfg = "regwatch --config %s " % self.config
         self.assertEqual(self.complete(cfg + "update --source fcc-"), ["fcc-covered-list", "fcc-headlines"])
-        self.assertEqual(self.complete(cfg + "status h"), ["hikvision", "hisilicon", "huawei", "huawei-holding", "hytera"])
+        self.assertEqual(self.complete(cfg + "status h"), ["hikvision", "hikvision-luopu", "hikvision-moyu", "hikvision-pishan", "hikvision-urumqi", "hikvision-yutian", "hisilicon", "huawei", "huawei-holding", "hytera"])
         self.assertEqual(self.complete(cfg + "history dahua --regime us.fcc-"),
                          ["us.fcc-covered-list", "us.fcc-equipment-authorization"])
         # The second positional argument of status is not a vendor.
