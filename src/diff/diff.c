@@ -97,6 +97,13 @@ int rw_diff_describe(rw_buf *out, const rw_row *c)
 			rc = put_dates(out, f[RW_C_FROM_SINCE], "");
 		if (rc == 0)
 			rc = rw_buf_printf(out, " ended on %s", f[RW_C_EFFECTIVE]);
+	} else if (rc == 0 && strcmp(kind, "unconfirmed-removal") == 0) {
+		rc = rw_buf_printf(out, "%s still in force: dropped from '%s' on %s, removal not confirmed", f[RW_C_FROM],
+				   f[RW_C_SOURCE], f[RW_C_EFFECTIVE]);
+	} else if (rc == 0 && strcmp(kind, "evidence") == 0) {
+		rc = rw_buf_printf(out, "%s unchanged, evidence changed", f[RW_C_TO]);
+		if (rc == 0 && strcmp(f[RW_C_TITLE], "") != 0)
+			rc = rw_buf_printf(out, ": %s", f[RW_C_TITLE]);
 	} else if (rc == 0 && strcmp(kind, "removed") == 0) {
 		rc = rw_buf_printf(out, "%s", f[RW_C_FROM]);
 		if (rc == 0)

@@ -98,7 +98,7 @@ int rw_db_changes(rw_ctx *ctx, rw_db *db, long since, long until, rw_table *out)
 		" LEFT JOIN intervals n ON c.kind NOT IN ('announcement', 'removed') AND n.id = ("
 		"   SELECT id FROM intervals WHERE recorded_run = c.run AND source = c.source AND regime = c.regime"
 		"   AND entity = c.entity AND vendor IS c.vendor ORDER BY id LIMIT 1)"
-		" LEFT JOIN intervals o ON c.kind IN ('changed', 'ended', 'removed') AND o.id = ("
+		" LEFT JOIN intervals o ON c.kind IN ('changed', 'ended', 'removed', 'evidence') AND o.id = ("
 		"   SELECT id FROM intervals WHERE superseded_run = c.run AND source = c.source AND regime = c.regime"
 		"   AND entity = c.entity AND vendor IS c.vendor ORDER BY id LIMIT 1)"
 		" WHERE c.run > ?1 AND c.run <= ?2 ORDER BY c.run, c.id";

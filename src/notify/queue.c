@@ -21,12 +21,22 @@ static int no_memory(rw_ctx *ctx)
 	return rw_error(ctx, RW_ENOMEM, "out of memory");
 }
 
+/* Kinds that are recorded but never told to members: a change of only evidence, citation
+   or note, and a live list's drop whose removal is not confirmed yet. */
+static int recorded_only(const rw_row *c)
+{
+	const char *k = c->f[RW_C_KIND];
+
+	return strcmp(k, "evidence") == 0 || strcmp(k, "unconfirmed-removal") == 0;
+}
+
 static int relevant_changes(const rw_member *m, const rw_vendor_tree *tree, const rw_table *all, rw_table *out)
 {
 	size_t i;
 
 	for (i = 0; i < all->n; i++)
-		if (rw_notify_relevant(m, tree, &all->v[i]) && rw_table_add_row(out, &all->v[i]) < 0)
+		if (!recorded_only(&all->v[i]) && rw_notify_relevant(m, tree, &all->v[i]) &&
+		    rw_table_add_row(out, &all->v[i]) < 0)
 			return RW_ENOMEM;
 	return 0;
 }

@@ -319,7 +319,7 @@ START_TEST(attempts_and_health)
 	a.reason = "source 'fcc-covered-list': HTTP 503";
 	a.changed = 0;
 	ck_assert_int_eq(rw_db_record_attempts(&ctx, db, &a, 1, at("2026-11-02T02:00:00Z")), 0);
-	ck_assert_int_eq(rw_db_validators(&ctx, db, "fcc-covered-list", &etag, &lm), 0);
+	ck_assert_int_eq(rw_db_validators(&ctx, db, "fcc-covered-list", "https://www.fcc.gov/supplychain/coveredlist", &etag, &lm), 0);
 	ck_assert_str_eq(etag, "\"v1\"");
 	ck_assert_ptr_null(lm);
 	free(etag);
