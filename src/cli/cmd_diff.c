@@ -181,12 +181,15 @@ int cmd_diff(cli *c, int argc, char **argv)
 		goto out;
 	}
 	rc = describe_points(&doc, &since, &until, changes.n);
-	if (rc == 0 && hidden)
-		rc = rw_buf_printf(&doc, "  (%zu change%s of only evidence, citation or note hidden: diff --all shows %s)\n",
-				   hidden, hidden == 1 ? "" : "s", hidden == 1 ? "it" : "them");
 	status = rc == 0 ? cli_print(c, rw_buf_cstr(&doc), doc.len) : EXIT_FAIL;
 	if (status == EXIT_OK)
 		status = cli_print_changes(c, &changes, "  ");
+	if (status == EXIT_OK && hidden) {
+		rw_buf_clear(&doc);
+		rc = rw_buf_printf(&doc, "%zu change%s of only evidence, citation or note hidden (diff --all shows %s)\n",
+				   hidden, hidden == 1 ? "" : "s", hidden == 1 ? "it" : "them");
+		status = rc == 0 ? cli_print(c, rw_buf_cstr(&doc), doc.len) : EXIT_FAIL;
+	}
 	if (status == EXIT_OK && inv_path) {
 		rw_buf_clear(&doc);
 		if (da.n == 0)
