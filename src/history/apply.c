@@ -49,8 +49,6 @@ static int add_change(rw_ctx *ctx, rw_db *db, sqlite3_stmt *st, long run, const 
 
 	if (strcmp(kind, "ended") == 0)
 		effective = to->f[RW_L_UNTIL];
-	else if (strcmp(kind, "evidence") == 0)
-		effective = NULL;
 	else if (to)
 		effective = to->f[RW_L_SINCE];
 	else

@@ -25,7 +25,7 @@ static int no_memory(rw_ctx *ctx)
    or note, and a live list's drop whose removal is not confirmed yet. */
 static int recorded_only(const rw_row *c)
 {
-	const char *k = c->f[RW_C_KIND];
+	const char *k = c->f[RW_N_KIND];
 
 	return strcmp(k, "evidence") == 0 || strcmp(k, "unconfirmed-removal") == 0;
 }
