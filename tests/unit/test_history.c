@@ -215,6 +215,19 @@ START_TEST(absences_marks_and_evidence)
 	apply(&ctx, db, "5555555555555555555555555555555555555555", "2026-12-05T02:00:00Z", &st, NULL);
 	run_kinds(&ctx, db, 5, kinds, sizeof(kinds));
 	ck_assert_str_eq(kinds, "evidence@2019-05-16");
+	/* Dropped again, and a dated removal in the baseline (ended 2026-12-06): that ends it
+	   without waiting for confirmation. */
+	line(&st, "baseline", "us.entity-list", "huawei", "huawei-el", "listed", "2019-05-16", "2026-12-06");
+	absent(&st, "trade-csl", "us.entity-list", "Huawei Technologies Company", "2026-12-06", "2026-12-06", "1");
+	apply(&ctx, db, "6666666666666666666666666666666666666666", "2026-12-06T02:00:00Z", &st, NULL);
+	rw_table_init(&t, RW_Q_NCOLS);
+	ck_assert_int_eq(rw_db_status(&ctx, db, "huawei", "2026-12-05", (time_t)-1, &t), 0);
+	ck_assert_uint_eq(t.n, 1);
+	rw_table_release(&t);
+	rw_table_init(&t, RW_Q_NCOLS);
+	ck_assert_int_eq(rw_db_status(&ctx, db, "huawei", "2026-12-06", (time_t)-1, &t), 0);
+	ck_assert_uint_eq(t.n, 0);
+	rw_table_release(&t);
 	rw_state_release(&st);
 	rw_db_close(db);
 }
