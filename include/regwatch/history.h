@@ -39,7 +39,8 @@ typedef struct rw_attempt {
 	long http_status;          /* 0: none */
 	long records;              /* -1: not parsed this time */
 	const char *reason;        /* failure or quarantine reason, or NULL */
-	const char *etag;          /* validators to use next time (NULL: keep stored ones) */
+	const char *etag;          /* validators to use next time, received from url (both NULL:
+				      keep the stored ones; either set: replace both) */
 	const char *last_modified;
 	int changed;               /* the body changed this run */
 	long max_age_days;
@@ -49,8 +50,10 @@ typedef struct rw_attempt {
    consecutive failures, health). */
 int rw_db_record_attempts(rw_ctx *ctx, rw_db *db, const rw_attempt *a, size_t n, time_t now);
 
-/* Stored validators of a source (caller frees; NULL when none). */
-int rw_db_validators(rw_ctx *ctx, rw_db *db, const char *name, char **etag, char **last_modified);
+/* Stored validators of a source (caller frees; NULL when none), only when they were
+   received from url: a source whose URL changed is fetched unconditionally. */
+int rw_db_validators(rw_ctx *ctx, rw_db *db, const char *name, const char *url, char **etag,
+		     char **last_modified);
 
 /* One archive commit to record. */
 typedef struct rw_apply {
@@ -79,7 +82,10 @@ int rw_db_rebuild_end(rw_ctx *ctx, rw_db *db, int rc);
 /* Columns of an interval in query results. */
 enum rw_q_col {
 	RW_Q_REGIME, RW_Q_JURISDICTION, RW_Q_STATUS, RW_Q_SINCE, RW_Q_UNTIL, RW_Q_VIA, RW_Q_SOURCE,
-	RW_Q_EVIDENCE, RW_Q_RECORDED_AT, RW_Q_ENTITY, RW_Q_NOTE, RW_Q_VENDOR, RW_Q_NCOLS
+	RW_Q_EVIDENCE, RW_Q_RECORDED_AT, RW_Q_ENTITY, RW_Q_NOTE, RW_Q_VENDOR,
+	RW_Q_DROPPED_FROM,   /* a live list that no longer lists it, removal not confirmed ("": none) */
+	RW_Q_FIRST_ABSENT,   /* the first day that list went without it ("": none) */
+	RW_Q_NCOLS
 };
 
 /* A vendor's id, display name and parent; RW_ENOTFOUND names the closest known ids. */

@@ -21,6 +21,7 @@ typedef struct rw_source {
 	int enabled;         /* default 1 */
 	size_t max_bytes;    /* body cap, default 8 MiB (maxBytes) */
 	double max_drop;     /* share of records that may vanish at once, default 0.5 (maxDrop) */
+	long remove_after;   /* healthy snapshots without an entry before it ends, default 3 (removeAfter) */
 	long max_age_days;   /* no success within this many days: stale, default 7 (maxAge) */
 	long timeout_ms;     /* total transfer timeout, default 60000 (timeout) */
 } rw_source;

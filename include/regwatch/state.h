@@ -16,6 +16,10 @@ enum rw_line_col {
 	RW_L_SINCE, RW_L_UNTIL, RW_L_EVIDENCE, RW_L_NOTE, RW_L_NCOLS
 };
 
+/* Columns of an absence row (absences.tsv): an open interval of a live list that healthy
+   snapshots no longer list, counted until the removal is confirmed (removeAfter). */
+enum rw_absent_col { RW_X_SOURCE, RW_X_REGIME, RW_X_REF, RW_X_FIRST, RW_X_LAST, RW_X_COUNT, RW_X_NCOLS };
+
 /* Columns of an announcement row (announcements.tsv). */
 enum rw_ann_col { RW_A_SOURCE, RW_A_VENDOR, RW_A_DATE, RW_A_TITLE, RW_A_URL, RW_A_NCOLS };
 
@@ -52,6 +56,7 @@ int rw_table_from_tsv(rw_ctx *ctx, rw_table *t, const char *text, size_t len, co
 typedef struct rw_state {
 	rw_table lines;  /* RW_L_NCOLS: statuses (vendor set) and entities (vendor "") */
 	rw_table anns;   /* RW_A_NCOLS */
+	rw_table absent; /* RW_X_NCOLS: removals not confirmed yet */
 } rw_state;
 
 void rw_state_init(rw_state *s);

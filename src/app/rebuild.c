@@ -93,7 +93,23 @@ static last_body *last_for(replay *r, const char *name)
 	return v;
 }
 
-/* Re-reads one source's document at a commit when the commit changed it. */
+/* 1 when the run's message says the source was fetched and found unchanged. */
+static int said_unchanged(const char *message, const char *name)
+{
+	size_t n = strlen(name);
+	const char *p = message;
+
+	while ((p = strstr(p, "Source: ")) != NULL) {
+		p += 8;
+		if (strncmp(p, name, n) == 0 && strncmp(p + n, " unchanged", 10) == 0 &&
+		    (p[n + 10] == ' ' || p[n + 10] == '\n' || p[n + 10] == '\0'))
+			return 1;
+	}
+	return 0;
+}
+
+/* Re-reads one source's document at a commit when the commit changed it; a run that found
+   it unchanged counts one more day for the entries it no longer lists, as the update did. */
 static int replay_source(replay *r, const commit_info *c, const char *name, const char *today)
 {
 	const rw_source *src = rw_feeds_find(r->opts->feeds, name);
@@ -115,8 +131,13 @@ static int replay_source(replay *r, const commit_info *c, const char *name, cons
 		rc = 0;
 		goto out;
 	}
-	if (rc < 0 || (last->body.len == body.len && body.len > 0 && memcmp(last->body.data, body.data, body.len) == 0))
+	if (rc < 0)
 		goto out;
+	if (last->body.len == body.len && body.len > 0 && memcmp(last->body.data, body.data, body.len) == 0) {
+		if (src != NULL && said_unchanged(c->message, name))
+			rc = rw_normalise_unchanged(r->ctx, src, today, &r->state, &nr);
+		goto out;
+	}
 	rw_buf_release(&last->body);
 	last->body = body;
 	rw_buf_init(&body, 0);

@@ -23,34 +23,39 @@
 #define STATE_STATUSES "state/statuses.tsv"
 #define STATE_ENTITIES "state/entities.tsv"
 #define STATE_ANNOUNCEMENTS "state/announcements.tsv"
+#define STATE_ABSENCES "state/absences.tsv"
 #define DICTIONARY_PATH "dictionary/vendors.conf"
 
 /* Reads the state files of a commit (NULL: main). Missing files are empty tables. */
 static int state_load(rw_ctx *ctx, rw_archive *ar, const char *commit, rw_state *st)
 {
-	static const char *const files[] = {STATE_STATUSES, STATE_ENTITIES, STATE_ANNOUNCEMENTS};
+	static const char *const files[] = {STATE_STATUSES, STATE_ENTITIES, STATE_ANNOUNCEMENTS, STATE_ABSENCES};
+	rw_table *const tables[] = {&st->lines, &st->lines, &st->anns, &st->absent};
 	rw_buf b = RW_BUF_INIT;
 	size_t i;
 	int rc = 0;
 
-	for (i = 0; i < 3 && rc == 0; i++) {
+	for (i = 0; i < 4 && rc == 0; i++) {
 		rc = rw_archive_read(ctx, ar, commit, files[i], &b);
 		if (rc == RW_ENOTFOUND) {
+			rw_clear_error(ctx);
 			rc = 0;
 			continue;
 		}
 		if (rc == 0)
-			rc = rw_table_from_tsv(ctx, i < 2 ? &st->lines : &st->anns, rw_buf_cstr(&b), b.len, files[i]);
+			rc = rw_table_from_tsv(ctx, tables[i], rw_buf_cstr(&b), b.len, files[i]);
 		rw_buf_clear(&b);
 	}
 	rw_buf_release(&b);
 	rw_table_sort(&st->lines);
 	rw_table_sort(&st->anns);
+	rw_table_sort(&st->absent);
 	return rc;
 }
 
-/* The three state files: statuses (vendor known), entities (vendor unknown), announcements. */
-static int state_serialise(rw_ctx *ctx, const rw_state *st, rw_buf out[3])
+/* The state files: statuses (vendor known), entities (vendor unknown), announcements, and
+   the absences of live-list entries whose removal is not confirmed yet. */
+static int state_serialise(rw_ctx *ctx, const rw_state *st, rw_buf out[4])
 {
 	size_t i;
 	int rc = 0;
@@ -62,6 +67,8 @@ static int state_serialise(rw_ctx *ctx, const rw_state *st, rw_buf out[3])
 	}
 	if (rc == 0)
 		rc = rw_table_to_tsv(&st->anns, &out[2]);
+	if (rc == 0)
+		rc = rw_table_to_tsv(&st->absent, &out[3]);
 	if (rc == RW_ENOMEM)
 		return rw_error(ctx, rc, "out of memory");
 	if (rc < 0)
@@ -164,6 +171,7 @@ static int process_source(rw_ctx *ctx, rw_archive *ar, const rw_matcher *m, sour
 	}
 	if (s->res.outcome == RW_FETCH_UNCHANGED) {
 		s->attempt.outcome = "unchanged";
+		rc = rw_normalise_unchanged(ctx, s->src, today, state, &nr);
 		goto out;
 	}
 	body_path = rw_asprintf("sources/%s/body", s->src->name);
@@ -180,6 +188,7 @@ static int process_source(rw_ctx *ctx, rw_archive *ar, const rw_matcher *m, sour
 	s->attempt.last_modified = s->res.last_modified;
 	if (prc == 0 && old.len == s->res.body.len && memcmp(old.data, rw_buf_cstr(&s->res.body), old.len) == 0) {
 		s->attempt.outcome = "unchanged";
+		rc = rw_normalise_unchanged(ctx, s->src, today, state, &nr);
 		goto out;
 	}
 	prc = rw_parse(ctx, s->src, rw_buf_cstr(&s->res.body), s->res.body.len, &recs);
@@ -353,7 +362,7 @@ typedef struct update_run {
 	rw_archive_file *files;    /* what the archive commit holds */
 	char **paths;              /* owned paths of files */
 	size_t nfiles, maxfiles;
-	rw_buf ser[3];             /* the state files */
+	rw_buf ser[4];             /* the state files */
 	rw_buf msg;                /* the commit message */
 } update_run;
 
@@ -437,7 +446,7 @@ static int step_fetch(update_run *u)
 		if (!selected(u->opts, src))
 			continue;
 		s->src = src;
-		rc = rw_db_validators(ctx, u->db, src->name, &s->etag, &s->last_modified);
+		rc = rw_db_validators(ctx, u->db, src->name, src->url, &s->etag, &s->last_modified);
 		u->reqs[u->n].name = src->name;
 		u->reqs[u->n].url = src->url;
 		u->reqs[u->n].etag = s->etag;
@@ -517,6 +526,24 @@ static int step_commit(update_run *u)
 	if (rc == 0)
 		rc = add_file(ctx, u->files, &u->nfiles, u->maxfiles, STATE_ANNOUNCEMENTS, rw_buf_cstr(&u->ser[2]),
 			      u->ser[2].len);
+	if (rc == 0 && u->state.absent.n == 0) {
+		/* An empty absences file is written only to empty one the archive holds. */
+		rw_buf old = RW_BUF_INIT;
+		int prc = rw_archive_read(ctx, u->ar, NULL, STATE_ABSENCES, &old);
+
+		rw_buf_release(&old);
+		if (prc == RW_ENOTFOUND)
+			rw_clear_error(ctx);
+		else if (prc < 0)
+			rc = prc;
+		else
+			rc = 1;
+	} else if (rc == 0) {
+		rc = 1;
+	}
+	if (rc == 1)
+		rc = add_file(ctx, u->files, &u->nfiles, u->maxfiles, STATE_ABSENCES, rw_buf_cstr(&u->ser[3]),
+			      u->ser[3].len);
 	if (rc == 0 && o->regimes_text)
 		rc = add_file(ctx, u->files, &u->nfiles, u->maxfiles, "sources/" RW_BASELINE_SOURCE "/body",
 			      o->regimes_text, o->regimes_len);
@@ -615,7 +642,7 @@ static void update_release(update_run *u)
 	free(u->runs);
 	free(u->reqs);
 	free(u->results);
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < 4; i++)
 		rw_buf_release(&u->ser[i]);
 	rw_buf_release(&u->msg);
 	rw_state_release(&u->state);
@@ -641,7 +668,7 @@ int rw_update(rw_ctx *ctx, const rw_update_opts *opts, rw_update_result *res)
 	u.res = res;
 	u.lock_fd = -1;
 	rw_state_init(&u.state);
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < 4; i++)
 		rw_buf_init(&u.ser[i], 0);
 	rw_buf_init(&u.msg, 0);
 	rw_date_from_time(ctx->now, u.today);

@@ -126,6 +126,9 @@ int cli_date_arg(cli *c, const char *cmd, const char *opt, const char *arg, char
 #include "regwatch/json.h"
 /* One interval (RW_Q_* columns) as a JSON object. */
 void cli_json_interval(rw_json *j, const rw_row *r);
+/* One line per interval of t (RW_Q_NCOLS) a live list dropped without the removal being
+   confirmed: "REGIME STATUS: dropped from SOURCE on DATE, removal not confirmed". */
+int cli_print_removals(cli *c, const rw_table *t);
 /* The columns of an interval table for people. */
 extern const cli_column cli_interval_columns[];
 extern const size_t cli_interval_ncolumns;

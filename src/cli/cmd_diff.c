@@ -1,4 +1,4 @@
-/* regwatch diff [--since WHEN] [--until WHEN] [--inventory FILE]: the changes recorded
+/* regwatch diff [--since WHEN] [--until WHEN] [--inventory FILE] [--all]: the changes recorded
    between two points, and the assets they newly affect or stop affecting. */
 #include <getopt.h>
 #include <stdlib.h>
@@ -47,6 +47,23 @@ void cli_print_problems(cli *c, const rw_strvec *problems)
 		fprintf(stderr, "%s: %s\n", c->prog, problems->v[i]);
 }
 
+/* Drops the changes of kind evidence from t (only --all shows them); returns how many. */
+static size_t hide_evidence(rw_changes *t)
+{
+	size_t i, keep = 0, hidden;
+
+	for (i = 0; i < t->n; i++) {
+		if (strcmp(t->v[i].kind, "evidence") == 0) {
+			rw_change_release(&t->v[i]);
+			continue;
+		}
+		t->v[keep++] = t->v[i];
+	}
+	hidden = t->n - keep;
+	t->n = keep;
+	return hidden;
+}
+
 static int describe_points(rw_buf *out, const rw_point *since, const rw_point *until, size_t n)
 {
 	if (until->run == 0)
@@ -66,6 +83,7 @@ int cmd_diff(cli *c, int argc, char **argv)
 		{"until", required_argument, NULL, 'u'},
 		{"inventory", required_argument, NULL, 'i'},
 		{"json", no_argument, NULL, 'j'},
+		{"all", no_argument, NULL, 'a'},
 		{NULL, 0, NULL, 0},
 	};
 	const char *since_arg = NULL, *until_arg = NULL, *inv_path = NULL;
@@ -77,8 +95,8 @@ int cmd_diff(cli *c, int argc, char **argv)
 	rw_effects da = {0};
 	rw_buf doc = RW_BUF_INIT;
 	rw_json j;
-	size_t i;
-	int o, rc, json = 0, status = EXIT_OK;
+	size_t i, hidden = 0;
+	int o, rc, json = 0, all = 0, status = EXIT_OK;
 
 	rw_inventory_init(&inv);
 	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -90,6 +108,8 @@ int cmd_diff(cli *c, int argc, char **argv)
 			inv_path = optarg;
 		} else if (o == 'j') {
 			json = 1;
+		} else if (o == 'a') {
+			all = 1;
 		} else {
 			status = cli_usage(c, "diff", "unknown option");
 			goto out;
@@ -110,6 +130,8 @@ int cmd_diff(cli *c, int argc, char **argv)
 	}
 	if (rc == 0)
 		rc = rw_db_changes(&c->ctx, c->db, since.run, until.run, &changes);
+	if (rc == 0 && !all)
+		hidden = hide_evidence(&changes);
 	if (rc == 0 && inv_path) {
 		rc = rw_dict_load(&c->ctx, &dict, c->feeds.vendors_path);
 		if (rc == 0)
@@ -132,6 +154,8 @@ int cmd_diff(cli *c, int argc, char **argv)
 		rw_json_str_or_null(&j, "until", until.at);
 		rw_json_int(&j, "since_run", since.run);
 		rw_json_int(&j, "until_run", until.run);
+		/* Changes of only evidence, citation or note left out (none with --all). */
+		rw_json_int(&j, "hidden_evidence", (long)hidden);
 		rw_json_array(&j, "changes");
 		for (i = 0; i < changes.n; i++)
 			rw_diff_json_change(&j, &changes.v[i]);
@@ -159,6 +183,12 @@ int cmd_diff(cli *c, int argc, char **argv)
 	status = rc == 0 ? cli_print(c, rw_buf_cstr(&doc), doc.len) : EXIT_FAIL;
 	if (status == EXIT_OK)
 		status = cli_print_changes(c, &changes, "  ");
+	if (status == EXIT_OK && hidden) {
+		rw_buf_clear(&doc);
+		rc = rw_buf_printf(&doc, "%zu change%s of only evidence, citation or note hidden (diff --all shows %s)\n",
+				   hidden, hidden == 1 ? "" : "s", hidden == 1 ? "it" : "them");
+		status = rc == 0 ? cli_print(c, rw_buf_cstr(&doc), doc.len) : EXIT_FAIL;
+	}
 	if (status == EXIT_OK && inv_path) {
 		rw_buf_clear(&doc);
 		if (da.n == 0)

@@ -34,7 +34,7 @@ const cli_command cli_commands[] = {
 	 "member organisations: what each follows, its inventory, how it is notified"},
 	{"notify", cmd_notify, CLI_CONFIG | CLI_LIBS, "[--dry-run] [--digest] [--json]",
 	 "deliver queued notifications (--digest: a heartbeat to every member first)"},
-	{"diff", cmd_diff, CLI_DB_READ, "[--since WHEN] [--until WHEN] [--inventory FILE] [--json]",
+	{"diff", cmd_diff, CLI_DB_READ, "[--since WHEN] [--until WHEN] [--inventory FILE] [--all] [--json]",
 	 "changes recorded between two runs, dates or instants (default: the last run's)"},
 	{"check", cmd_check, CLI_CONFIG | CLI_DB_READ, "INVENTORY.csv [--on DATE] [--fail-on STATUS] [--json]",
 	 "assets whose vendor (by manufacturer, brand/OEM, model or chipset) has a status on DATE"},

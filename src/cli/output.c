@@ -127,7 +127,37 @@ void cli_json_interval(rw_json *j, const rw_row *r)
 	rw_json_str(j, "recorded_at", r->f[RW_Q_RECORDED_AT]);
 	rw_json_str(j, "entity", r->f[RW_Q_ENTITY]);
 	rw_json_str_or_null(j, "note", r->f[RW_Q_NOTE]);
+	if (r->f[RW_Q_DROPPED_FROM][0]) {
+		rw_json_object(j, "removal");
+		rw_json_str(j, "source", r->f[RW_Q_DROPPED_FROM]);
+		rw_json_str(j, "first_absent", r->f[RW_Q_FIRST_ABSENT]);
+		rw_json_raw(j, "confirmed", "false");
+		rw_json_end(j);
+	} else {
+		rw_json_null(j, "removal");
+	}
 	rw_json_end(j);
+}
+
+int cli_print_removals(cli *c, const rw_table *t)
+{
+	rw_buf doc = RW_BUF_INIT;
+	size_t i;
+	int rc = 0, status = EXIT_OK;
+
+	for (i = 0; i < t->n && rc == 0; i++) {
+		char *const *f = t->v[i].f;
+
+		if (f[RW_Q_DROPPED_FROM][0])
+			rc = rw_buf_printf(&doc, "%s %s: dropped from %s on %s, removal not confirmed\n", f[RW_Q_REGIME],
+					   f[RW_Q_STATUS], f[RW_Q_DROPPED_FROM], f[RW_Q_FIRST_ABSENT]);
+	}
+	if (rc < 0)
+		status = cli_fail(c, rw_error(&c->ctx, rc, "out of memory"));
+	else if (doc.len)
+		status = cli_print(c, rw_buf_cstr(&doc), doc.len);
+	rw_buf_release(&doc);
+	return status;
 }
 
 int cli_json_only(cli *c, const char *cmd, int argc, char **argv, int *json)

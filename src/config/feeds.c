@@ -43,6 +43,7 @@ static const struct key_def source_keys[] = {
 	KEY(rw_source, "enabled", KT_BOOL, enabled),
 	KEY_RANGE(rw_source, "maxBytes", KT_SIZE, max_bytes, 1, 1LL << 30),
 	KEY(rw_source, "maxDrop", KT_FRACTION, max_drop),
+	KEY_RANGE(rw_source, "removeAfter", KT_LONG, remove_after, 1, 365),
 	KEY_RANGE(rw_source, "maxAge", KT_LONG, max_age_days, 1, 3650),
 	KEY_RANGE(rw_source, "timeout", KT_LONG, timeout_ms, 1, 3600000),
 	KEY_END
@@ -288,6 +289,7 @@ static int feeds_sources(struct conf *c, rw_feeds *f)
 		s->enabled = 1;
 		s->max_bytes = DEFAULT_MAX_BYTES;
 		s->max_drop = 0.5;
+		s->remove_after = 3;
 		s->max_age_days = 7;
 		s->timeout_ms = 60000;
 		if (s->name == NULL)

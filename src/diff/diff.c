@@ -83,6 +83,13 @@ static int describe_status(rw_buf *out, const rw_change *c)
 			rc = put_dates(out, c->from_since[0] ? c->from_since : c->event.since, "");
 		if (rc == 0)
 			rc = rw_buf_printf(out, " ended on %s", c->effective[0] ? c->effective : "a date not given");
+	} else if (strcmp(kind, "unconfirmed-removal") == 0) {
+		rc = rw_buf_printf(out, "%s still in force: dropped from '%s' on %s, removal not confirmed", c->from,
+				   c->event.source, c->effective);
+	} else if (strcmp(kind, "evidence") == 0) {
+		rc = rw_buf_printf(out, "%s unchanged, evidence changed", c->to);
+		if (rc == 0 && c->title[0])
+			rc = rw_buf_printf(out, ": %s", c->title);
 	} else if (strcmp(kind, "removed") == 0) {
 		rc = rw_buf_puts(out, c->from);
 		if (rc == 0)

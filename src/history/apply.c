@@ -101,8 +101,11 @@ static int record_interval_changes(rw_ctx *ctx, rw_db *db, long run, const rw_ta
 			j++;
 		} else if (g && c) {
 			int ended = g->f[RW_L_UNTIL][0] == '\0' && c->f[RW_L_UNTIL][0] != '\0';
+			/* Only evidence, citation or note differ: the status is as it was. */
+			int evidence = rw_row_equal(g, c, RW_L_SINCE + 1) &&
+				       strcmp(g->f[RW_L_UNTIL], c->f[RW_L_UNTIL]) == 0;
 
-			rc = add_change(ctx, db, st, run, ended ? "ended" : "changed", g, c);
+			rc = add_change(ctx, db, st, run, ended ? "ended" : evidence ? "evidence" : "changed", g, c);
 			i++;
 			j++;
 		}
@@ -168,6 +171,104 @@ static int apply_intervals(rw_ctx *ctx, rw_db *db, long run, const rw_table *lin
 	rw_table_release(&cur);
 	rw_table_release(&gone);
 	rw_table_release(&came);
+	return rc;
+}
+
+/* The open interval of state lines that absence row x is about, or NULL. */
+static const rw_row *absent_interval(const rw_table *lines, const rw_row *x)
+{
+	size_t i;
+
+	for (i = 0; i < lines->n; i++) {
+		const rw_row *l = &lines->v[i];
+
+		if (l->f[RW_L_UNTIL][0] == '\0' && strcmp(l->f[RW_L_SOURCE], x->f[RW_X_SOURCE]) == 0 &&
+		    strcmp(l->f[RW_L_REGIME], x->f[RW_X_REGIME]) == 0 && strcmp(l->f[RW_L_REF], x->f[RW_X_REF]) == 0)
+			return l;
+	}
+	return NULL;
+}
+
+/*
+ * Absences (entries a live list dropped, removal not confirmed): a new one is recorded with
+ * a change of kind unconfirmed-removal dated from its first absence; one more day absent
+ * replaces the row without a change; one that went (the entry is back, or its removal was
+ * confirmed and the interval ended) is superseded, the interval's own change saying the rest.
+ */
+static int apply_absences(rw_ctx *ctx, rw_db *db, long run, const rw_state *state)
+{
+	static const char cur_sql[] =
+		"SELECT source, regime, ref, first_absent, days, id FROM absences WHERE superseded_run IS NULL"
+		" ORDER BY source, regime, ref";
+	static const char ins_sql[] =
+		"INSERT INTO absences(source, regime, ref, first_absent, days, recorded_run)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+	static const char chg_sql[] =
+		"INSERT INTO changes(run, kind, vendor, entity, regime, from_status, to_status, effective,"
+		" source, evidence, title) VALUES (?1, 'unconfirmed-removal', ?2, ?3, ?4, ?5, ?5, ?6, ?7, ?8, ?9)";
+	sqlite3_stmt *st = NULL, *ins = NULL, *sup = NULL, *chg = NULL;
+	const rw_table *want = &state->absent;
+	rw_table cur;
+	size_t i = 0, j = 0;
+	int rc;
+
+	rw_table_init(&cur, 6);
+	rc = rw_sql_prepare(ctx, db, &st, cur_sql);
+	if (rc == 0)
+		rc = rw_sql_rows(ctx, db, st, &cur);
+	if (rc == 0)
+		rc = rw_sql_prepare(ctx, db, &ins, ins_sql);
+	if (rc == 0)
+		rc = rw_sql_prepare(ctx, db, &sup, "UPDATE absences SET superseded_run = ?1 WHERE id = ?2");
+	if (rc == 0)
+		rc = rw_sql_prepare(ctx, db, &chg, chg_sql);
+	while (rc == 0 && (i < cur.n || j < want->n)) {
+		const rw_row *c = i < cur.n ? &cur.v[i] : NULL;
+		const rw_row *w = j < want->n ? &want->v[j] : NULL;
+		int cmp = c && w ? 0 : c ? -1 : 1, same;
+		size_t k;
+
+		for (k = 0; c && w && k < 3 && cmp == 0; k++)
+			cmp = strcmp(c->f[k], w->f[k]);
+		same = cmp == 0 && strcmp(c->f[3], w->f[RW_X_FIRST]) == 0 && strcmp(c->f[4], w->f[RW_X_COUNT]) == 0;
+		if (c && cmp <= 0 && !same) {
+			sqlite3_bind_int64(sup, 1, run);
+			sqlite3_bind_int64(sup, 2, strtol(c->f[5], NULL, 10));
+			rc = rw_sql_step_done(ctx, db, sup);
+		}
+		if (rc == 0 && w && cmp >= 0 && !same) {
+			for (k = 0; k < 4; k++)
+				rw_sql_bind_text(ins, (int)k + 1, w->f[k]);
+			sqlite3_bind_int64(ins, 5, strtol(w->f[RW_X_COUNT], NULL, 10));
+			sqlite3_bind_int64(ins, 6, run);
+			rc = rw_sql_step_done(ctx, db, ins);
+		}
+		if (rc == 0 && w && cmp > 0) {
+			const rw_row *l = absent_interval(&state->lines, w);
+
+			if (l) {
+				sqlite3_bind_int64(chg, 1, run);
+				rw_sql_bind_text(chg, 2, l->f[RW_L_VENDOR]);
+				rw_sql_bind_text(chg, 3, l->f[RW_L_ENTITY]);
+				rw_sql_bind_text(chg, 4, l->f[RW_L_REGIME]);
+				rw_sql_bind_text(chg, 5, l->f[RW_L_STATUS]);
+				rw_sql_bind_text(chg, 6, w->f[RW_X_FIRST]);
+				rw_sql_bind_text(chg, 7, l->f[RW_L_SOURCE]);
+				rw_sql_bind_text(chg, 8, l->f[RW_L_EVIDENCE]);
+				rw_sql_bind_text(chg, 9, l->f[RW_L_NOTE]);
+				rc = rw_sql_step_done(ctx, db, chg);
+			}
+		}
+		if (cmp <= 0)
+			i++;
+		if (cmp >= 0)
+			j++;
+	}
+	sqlite3_finalize(st);
+	sqlite3_finalize(ins);
+	sqlite3_finalize(sup);
+	sqlite3_finalize(chg);
+	rw_table_release(&cur);
 	return rc;
 }
 
@@ -347,6 +448,8 @@ int rw_db_apply(rw_ctx *ctx, rw_db *db, const rw_apply *a, long *run)
 	if (rc == 0)
 		rc = apply_intervals(ctx, db, *run, &a->state->lines);
 	if (rc == 0)
+		rc = apply_absences(ctx, db, *run, a->state);
+	if (rc == 0)
 		rc = apply_announcements(ctx, db, *run, &a->state->anns);
 	if (rc == 0 && (a->dict || a->regimes))
 		rc = apply_dictionary(ctx, db, a->dict, a->regimes);
@@ -362,7 +465,7 @@ int rw_db_rebuild_begin(rw_ctx *ctx, rw_db *db)
 	/* Runs keep their numbers, so rows elsewhere that name a run stay valid at COMMIT. */
 	if (rc == 0)
 		rc = rw_sql_exec(ctx, db, "PRAGMA defer_foreign_keys = ON; DELETE FROM changes; DELETE FROM announcements;"
-				   " DELETE FROM intervals; DELETE FROM runs");
+				   " DELETE FROM absences; DELETE FROM intervals; DELETE FROM runs");
 	return rc < 0 ? rw_sql_rollback(db, rc) : 0;
 }
 

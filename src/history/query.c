@@ -10,7 +10,15 @@
 #define INTERVAL_COLUMNS                                                                              \
 	"i.regime, coalesce(g.jurisdiction, upper(substr(i.regime, 1, instr(i.regime, '.') - 1))),"   \
 	" i.status, coalesce(i.since, ''), coalesce(i.until, ''), ?2, i.source, coalesce(i.evidence, ''),"\
-	" r.recorded_at, i.entity, coalesce(i.note, ''), coalesce(i.vendor, '')"
+	" r.recorded_at, i.entity, coalesce(i.note, ''), coalesce(i.vendor, ''),"                         \
+	" coalesce(x.source, ''), coalesce(x.first_absent, '')"
+
+/* The absence of an interval as known at ?4 (an instant). */
+#define ABSENCE_AS_KNOWN                                                                              \
+	" LEFT JOIN absences x ON x.id = (SELECT a.id FROM absences a JOIN runs ar ON ar.id = a.recorded_run"\
+	"   LEFT JOIN runs asr ON asr.id = a.superseded_run WHERE a.source = i.source"                     \
+	"   AND a.regime = i.regime AND a.ref = i.ref AND ar.recorded_at <= ?4"                            \
+	"   AND (asr.id IS NULL OR asr.recorded_at > ?4) ORDER BY a.id DESC LIMIT 1)"
 
 static int status_rank_of(const rw_row *r)
 {
@@ -38,6 +46,7 @@ int rw_db_status(rw_ctx *ctx, rw_db *db, const char *vendor, const char *on, tim
 	static const char sql[] =
 		"SELECT " INTERVAL_COLUMNS " FROM intervals i JOIN runs r ON r.id = i.recorded_run"
 		" LEFT JOIN runs s ON s.id = i.superseded_run LEFT JOIN regimes g ON g.id = i.regime"
+		ABSENCE_AS_KNOWN
 		" WHERE i.vendor = ?1 AND (?2 IS NULL OR g.covers_affiliates = 1)"
 		"   AND r.recorded_at <= ?4 AND (s.id IS NULL OR s.recorded_at > ?4)"
 		"   AND i.since IS NOT NULL AND i.since <= ?3";
@@ -84,6 +93,8 @@ int rw_db_history(rw_ctx *ctx, rw_db *db, const char *vendor, const char *regime
 	static const char sql[] =
 		"SELECT " INTERVAL_COLUMNS " FROM intervals i JOIN runs r ON r.id = i.recorded_run"
 		" LEFT JOIN regimes g ON g.id = i.regime"
+		" LEFT JOIN absences x ON x.source = i.source AND x.regime = i.regime AND x.ref = i.ref"
+		"   AND x.superseded_run IS NULL AND i.until IS NULL"
 		" WHERE i.vendor = ?1 AND i.superseded_run IS NULL AND (?3 IS NULL OR i.regime = ?3)"
 		" ORDER BY i.since IS NULL, i.since, i.regime, i.source";
 	static const char ann_sql[] =

@@ -21,11 +21,31 @@ static int same_regime_status(const rw_row *a, const rw_row *b)
 	       strcmp(a->f[RW_Q_STATUS], b->f[RW_Q_STATUS]) == 0;
 }
 
+/* A live interval a healthy list dropped (removal not confirmed) whose status a dated
+   baseline event of the same regime ended by d: the removal needs no more confirmation. */
+static int removal_dated(const rw_table *all, const rw_row *l, const char *d)
+{
+	size_t k;
+
+	if (!l->f[RW_Q_DROPPED_FROM][0])
+		return 0;
+	for (k = 0; k < all->n; k++) {
+		const rw_row *b = &all->v[k];
+
+		if (is_baseline(b) && same_regime_status(b, l) && b->f[RW_Q_UNTIL][0] &&
+		    strcmp(b->f[RW_Q_UNTIL], d) <= 0 && strcmp(b->f[RW_Q_UNTIL], l->f[RW_Q_SINCE]) > 0)
+			return 1;
+	}
+	return 0;
+}
+
 /*
  * Where the curated baseline and a live list give the same status under the same regime:
  * the start date is the baseline's (a legal effective date beats a list's publication
  * date), and the end is the live list's (a vendor a healthy list dropped is no longer
- * listed, whatever the baseline said). all: every interval known; out: those in force on d.
+ * listed, whatever the baseline said). A live interval the list dropped without the
+ * removal being confirmed stays in force, unless a dated baseline event ended the status.
+ * all: every interval known; out: those in force on d.
  */
 int rw_resolve_on(rw_ctx *ctx, const rw_table *all, const char *d, rw_table *out)
 {
@@ -35,7 +55,7 @@ int rw_resolve_on(rw_ctx *ctx, const rw_table *all, const char *d, rw_table *out
 		const rw_row *r = &all->v[i];
 		int keep = in_force(r, d);
 
-		if (!keep)
+		if (!keep || (!is_baseline(r) && removal_dated(all, r, d)))
 			continue;
 		if (is_baseline(r)) {
 			/* Superseded by a live row of the same status: in force (merged below) or ended. */

@@ -7,16 +7,18 @@
 #include "history/history_int.h"
 #include "regwatch/history.h"
 
-int rw_db_validators(rw_ctx *ctx, rw_db *db, const char *name, char **etag, char **last_modified)
+int rw_db_validators(rw_ctx *ctx, rw_db *db, const char *name, const char *url, char **etag, char **last_modified)
 {
 	sqlite3_stmt *st = NULL;
 	int rc;
 
 	*etag = NULL;
 	*last_modified = NULL;
-	rc = rw_sql_prepare(ctx, db, &st, "SELECT etag, last_modified FROM sources WHERE name = ?1");
+	rc = rw_sql_prepare(ctx, db, &st,
+			    "SELECT etag, last_modified FROM sources WHERE name = ?1 AND validators_url = ?2");
 	if (rc == 0) {
 		rw_sql_bind_text(st, 1, name);
+		rw_sql_bind_text(st, 2, url);
 		if (sqlite3_step(st) == SQLITE_ROW) {
 			if (sqlite3_column_type(st, 0) != SQLITE_NULL)
 				*etag = rw_strdup(rw_sql_text(st, 0));
@@ -32,11 +34,15 @@ int rw_db_record_attempts(rw_ctx *ctx, rw_db *db, const rw_attempt *a, size_t n,
 {
 	static const char sql[] =
 		"INSERT INTO sources(name, url, format, etag, last_modified, last_attempt, last_success,"
-		" last_change, http_status, records, consecutive_failures, health, reason, max_age_days)"
+		" last_change, http_status, records, consecutive_failures, health, reason, max_age_days,"
+		" validators_url)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, CASE WHEN ?7 THEN ?6 END, CASE WHEN ?8 THEN ?6 END, ?9, ?10,"
-		"         CASE WHEN ?7 THEN 0 ELSE 1 END, ?11, ?12, ?13)"
+		"         CASE WHEN ?7 THEN 0 ELSE 1 END, ?11, ?12, ?13, CASE WHEN ?14 THEN ?2 END)"
 		" ON CONFLICT(name) DO UPDATE SET url = ?2, format = ?3,"
-		"  etag = coalesce(?4, etag), last_modified = coalesce(?5, last_modified), last_attempt = ?6,"
+		/* A response's validators replace both stored ones, and belong to its URL. */
+		"  etag = CASE WHEN ?14 THEN ?4 ELSE etag END,"
+		"  last_modified = CASE WHEN ?14 THEN ?5 ELSE last_modified END,"
+		"  validators_url = CASE WHEN ?14 THEN ?2 ELSE validators_url END, last_attempt = ?6,"
 		"  last_success = CASE WHEN ?7 THEN ?6 ELSE last_success END,"
 		"  last_change = CASE WHEN ?8 THEN ?6 ELSE last_change END, http_status = ?9,"
 		"  records = coalesce(?10, records),"
@@ -75,6 +81,7 @@ int rw_db_record_attempts(rw_ctx *ctx, rw_db *db, const rw_attempt *a, size_t n,
 		rw_sql_bind_text(st, 11, health);
 		rw_sql_bind_text(st, 12, a[i].reason);
 		sqlite3_bind_int64(st, 13, a[i].max_age_days);
+		sqlite3_bind_int(st, 14, a[i].etag != NULL || a[i].last_modified != NULL);
 		rc = rw_sql_step_done(ctx, db, st);
 		sqlite3_clear_bindings(st);
 	}

@@ -191,10 +191,12 @@ void rw_state_init(rw_state *s)
 {
 	rw_table_init(&s->lines, RW_L_NCOLS);
 	rw_table_init(&s->anns, RW_A_NCOLS);
+	rw_table_init(&s->absent, RW_X_NCOLS);
 }
 
 void rw_state_release(rw_state *s)
 {
 	rw_table_release(&s->lines);
 	rw_table_release(&s->anns);
+	rw_table_release(&s->absent);
 }

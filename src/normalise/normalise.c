@@ -390,10 +390,95 @@ static long find_key(const rw_table *t, const rw_row *r, int with_since)
 	return -1;
 }
 
+/* The absence row of interval row r in t, or -1. */
+static long find_absence(const rw_table *t, const rw_row *r)
+{
+	const char *key[3];
+
+	key[RW_X_SOURCE] = r->f[RW_L_SOURCE];
+	key[RW_X_REGIME] = r->f[RW_L_REGIME];
+	key[RW_X_REF] = r->f[RW_L_REF];
+	return rw_table_find(t, key, 3);
+}
+
+static long remove_after(const rw_source *src)
+{
+	return src->remove_after < 1 ? 1 : src->remove_after;
+}
+
+/*
+ * One more healthy snapshot of its source without open interval p: counts it (once a day)
+ * in the absence row x, or starts one. Returns 1 when the removal is now confirmed: p then
+ * ends on the first absence and x is dropped. abs: the source's absence rows (taken out of
+ * the state), kept: those still pending.
+ */
+static int count_absence(const rw_source *src, const char *today, rw_row *p, const rw_table *abs, rw_table *kept)
+{
+	long x = find_absence(abs, p);
+	const char *f[RW_X_NCOLS];
+	char count[24];
+	long n = 1;
+
+	f[RW_X_SOURCE] = p->f[RW_L_SOURCE];
+	f[RW_X_REGIME] = p->f[RW_L_REGIME];
+	f[RW_X_REF] = p->f[RW_L_REF];
+	f[RW_X_FIRST] = today;
+	if (x >= 0) {
+		const rw_row *a = &abs->v[x];
+
+		n = strtol(a->f[RW_X_COUNT], NULL, 10);
+		if (strcmp(a->f[RW_X_LAST], today) != 0)
+			n++;
+		f[RW_X_FIRST] = a->f[RW_X_FIRST];
+	}
+	if (n >= remove_after(src)) {
+		rw_str_replace(&p->f[RW_L_UNTIL], rw_strdup(f[RW_X_FIRST]));
+		return p->f[RW_L_UNTIL] ? 1 : RW_ENOMEM;
+	}
+	snprintf(count, sizeof(count), "%ld", n);
+	f[RW_X_LAST] = today;
+	f[RW_X_COUNT] = count;
+	return rw_table_add(kept, f);
+}
+
+int rw_normalise_unchanged(rw_ctx *ctx, const rw_source *src, const char *today, rw_state *state,
+			   rw_norm_result *res)
+{
+	rw_table abs, kept;
+	size_t i;
+	int rc;
+
+	memset(res, 0, sizeof(*res));
+	rw_table_init(&abs, RW_X_NCOLS);
+	rw_table_init(&kept, RW_X_NCOLS);
+	rc = table_take(&state->absent, RW_X_SOURCE, src->name, &abs);
+	for (i = 0; i < state->lines.n && rc == 0; i++) {
+		rw_row *p = &state->lines.v[i];
+
+		if (strcmp(p->f[RW_L_SOURCE], src->name) != 0 || p->f[RW_L_UNTIL][0] != '\0' ||
+		    find_absence(&abs, p) < 0)
+			continue;
+		rc = count_absence(src, today, p, &abs, &kept);
+		if (rc == 1) {
+			res->ended++;
+			rc = 0;
+		} else if (rc == 0) {
+			res->absent++;
+		}
+	}
+	for (i = 0; i < kept.n && rc == 0; i++)
+		rc = rw_table_add_row(&state->absent, &kept.v[i]);
+	rw_table_sort(&state->lines);
+	rw_table_sort(&state->absent);
+	rw_table_release(&abs);
+	rw_table_release(&kept);
+	return rc < 0 ? rw_error(ctx, RW_ENOMEM, "out of memory") : 0;
+}
+
 int rw_normalise_list(rw_ctx *ctx, const rw_matcher *m, const rw_source *src, const rw_records *recs,
 		      const char *today, rw_state *state, rw_norm_result *res)
 {
-	rw_table cand, prev, merged;
+	rw_table cand, prev, merged, abs, kept;
 	size_t i, vanished = 0;
 	int rc;
 
@@ -401,6 +486,8 @@ int rw_normalise_list(rw_ctx *ctx, const rw_matcher *m, const rw_source *src, co
 	rw_table_init(&cand, RW_L_NCOLS);
 	rw_table_init(&prev, RW_L_NCOLS);
 	rw_table_init(&merged, RW_L_NCOLS);
+	rw_table_init(&abs, RW_X_NCOLS);
+	rw_table_init(&kept, RW_X_NCOLS);
 	rc = snapshot_rows(ctx, m, src, recs, &cand, &res->records);
 	if (rc < 0)
 		goto out;
@@ -410,7 +497,8 @@ int rw_normalise_list(rw_ctx *ctx, const rw_matcher *m, const rw_source *src, co
 		if (strcmp(p->f[RW_L_SOURCE], src->name) != 0 || p->f[RW_L_UNTIL][0] != '\0')
 			continue;
 		res->prev_open++;
-		if (find_key(&cand, p, 0) < 0)
+		/* Only what this snapshot newly drops counts against maxDrop. */
+		if (find_key(&cand, p, 0) < 0 && find_absence(&state->absent, p) < 0)
 			vanished++;
 	}
 	if (recs->degraded) {
@@ -432,9 +520,13 @@ int rw_normalise_list(rw_ctx *ctx, const rw_matcher *m, const rw_source *src, co
 		goto out;
 	}
 	rc = table_take(&state->lines, RW_L_SOURCE, src->name, &prev);
+	if (rc == 0)
+		rc = table_take(&state->absent, RW_X_SOURCE, src->name, &abs);
 	rw_table_sort(&prev);
 	/* Earlier intervals: a closed one stays closed unless the snapshot lists it again with
-	   the same start; an open one takes the snapshot's row, or ends today. */
+	   the same start; an open one takes the snapshot's row (an absence not yet confirmed
+	   leaves no trace), or stays open and is counted absent until removeAfter snapshots
+	   confirm the removal, when it ends on the first absence. */
 	for (i = 0; i < prev.n && rc == 0; i++) {
 		rw_row *p = &prev.v[i];
 		int closed = p->f[RW_L_UNTIL][0] != '\0';
@@ -442,14 +534,19 @@ int rw_normalise_list(rw_ctx *ctx, const rw_matcher *m, const rw_source *src, co
 
 		if (c >= 0)
 			continue; /* the snapshot's row replaces it below */
-		if (closed) {
-			rc = rw_table_add_row(&merged, p);
-		} else {
-			rw_str_replace(&p->f[RW_L_UNTIL], rw_strdup(today));
-			rc = p->f[RW_L_UNTIL] ? rw_table_add_row(&merged, p) : RW_ENOMEM;
-			res->ended++;
+		if (!closed) {
+			rc = count_absence(src, today, p, &abs, &kept);
+			if (rc == 1)
+				res->ended++;
+			else if (rc == 0)
+				res->absent++;
 		}
+		if (rc >= 0)
+			rc = rw_table_add_row(&merged, p);
 	}
+	for (i = 0; i < kept.n && rc == 0; i++)
+		rc = rw_table_add_row(&state->absent, &kept.v[i]);
+	rw_table_sort(&state->absent);
 	for (i = 0; i < cand.n && rc == 0; i++) {
 		if (find_key(&prev, &cand.v[i], -1) < 0)
 			res->added++;
@@ -469,6 +566,8 @@ out:
 	rw_table_release(&cand);
 	rw_table_release(&prev);
 	rw_table_release(&merged);
+	rw_table_release(&abs);
+	rw_table_release(&kept);
 	return rc;
 }
 

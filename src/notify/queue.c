@@ -21,6 +21,13 @@ static int no_memory(rw_ctx *ctx)
 	return rw_error(ctx, RW_ENOMEM, "out of memory");
 }
 
+/* Kinds that are recorded but never told to members: a change of only evidence, citation
+   or note, and a live list's drop whose removal is not confirmed yet. */
+static int recorded_only(const rw_change *c)
+{
+	return strcmp(c->kind, "evidence") == 0 || strcmp(c->kind, "unconfirmed-removal") == 0;
+}
+
 /* The changes of `all` that concern a member (pointers into all). */
 struct change_refs {
 	const rw_change **v;
@@ -37,7 +44,7 @@ static int relevant_changes(const rw_member *m, const rw_vendor_tree *tree, cons
 
 	out->n = 0;
 	for (i = 0; i < all->n; i++) {
-		if (!rw_notify_relevant(m, tree, &all->v[i]))
+		if (recorded_only(&all->v[i]) || !rw_notify_relevant(m, tree, &all->v[i]))
 			continue;
 		if (rw_array_grow((void **)&out->v, &out->cap, out->n + 1, sizeof(*out->v)) < 0)
 			return RW_ENOMEM;

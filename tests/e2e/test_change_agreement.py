@@ -101,7 +101,7 @@ class Agreement(test_notify.Notify):
         self.write_config(
             [{"name": "fcc-covered-list", "url": self.url("coveredlist"), "format": "html-table",
               "regime": "us.fcc-covered-list", "timeout": "5000",
-              "tableHeader": "Date of Inclusion on Covered List"},
+              "tableHeader": "Date of Inclusion on Covered List", "removeAfter": "1"},
              {"name": "fcc-headlines", "url": self.url("headlines.xml"), "format": "rss", "timeout": "5000"}],
             extra="[smtp]\n\turl = smtp://127.0.0.1:%d\n\tfrom = regwatch <alerts@usergroup.example.org>\n"
                   "[notify]\n\tretryDelay = 3600\n" % self.smtp.port)

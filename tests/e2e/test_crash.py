@@ -53,7 +53,7 @@ class Crash(rwtest.Env):
         super().setUp()
         self.write_config([
             {"name": "fcc-covered-list", "url": self.url("coveredlist"), "format": "html-table",
-             "regime": "us.fcc-covered-list", "timeout": "3000",
+             "regime": "us.fcc-covered-list", "removeAfter": "1", "timeout": "3000",
              "tableHeader": "Date of Inclusion on Covered List"},
             {"name": "fcc-headlines", "url": self.url("headlines"), "format": "rss", "timeout": "3000"},
         ])

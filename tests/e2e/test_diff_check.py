@@ -111,7 +111,7 @@ class Scripted(rwtest.Env):
     def setUp(self):
         super().setUp()
         self.write_config([{"name": "fcc-covered-list", "url": self.url("coveredlist"), "format": "html-table",
-                            "regime": "us.fcc-covered-list", "timeout": "5000",
+                            "regime": "us.fcc-covered-list", "removeAfter": "1", "timeout": "5000",
                             "tableHeader": "Date of Inclusion on Covered List"},
                            {"name": "fcc-headlines", "url": self.url("headlines.xml"), "format": "rss",
                             "timeout": "5000"}])
@@ -158,7 +158,8 @@ class Scripted(rwtest.Env):
         self.assertIn("  dahua: announcement of 2025-06-06: \"FCC Directs Luminys Systems Corporation to Show "
                       "Cause\" (fcc-headlines, https://www.fcc.gov/document/fcc-directs-luminys-systems-corporation-"
                       "show-cause)", self.outputs[3])
-        self.assertIn("details changed: updated: 2026-01-07", self.outputs[4])
+        # Run 5 changes only a note: recorded as kind evidence.
+        self.assertIn("listed unchanged, evidence changed: updated: 2026-01-07 (evidence; ", self.outputs[4])
         # The first run records the curated baseline and the five listings.
         self.assertIn("  zte: us.entity-list listed from 2016-03-08 until 2017-03-29 (added; baseline, "
                       "https://www.federalregister.gov/d/2016-05104)", self.outputs[0])
@@ -180,9 +181,15 @@ class Scripted(rwtest.Env):
         doc = self.diff()
         self.assertEqual((doc["since_run"], doc["until_run"]), (4, 5))
         self.assertEqual((doc["since"], doc["until"]), (RUNS[3], RUNS[4]))
-        self.assertEqual([(c["kind"], c["run"]) for c in doc["changes"]], [("changed", 5)])
+        # The last run changed only a note: plain diff hides it and says so, --all shows it.
+        self.assertEqual((doc["changes"], doc["hidden_evidence"]), ([], 1))
+        doc = self.diff("--all")
+        self.assertEqual([(c["kind"], c["run"]) for c in doc["changes"]], [("evidence", 5)])
+        self.assertEqual(doc["hidden_evidence"], 0)
         self.assertNotIn("affected_assets", doc)
         self.golden("diff/last-run.json", doc)
+        p = self.run_rw("diff", now=NOW, expect=0)
+        self.assertIn("1 change of only evidence, citation or note hidden (diff --all shows it)", p.stdout)
 
     def test_changes_between_runs_with_an_inventory(self):
         doc = self.diff("--since", "#1", "--until", "#3", "--inventory", COUNCIL)
@@ -235,7 +242,7 @@ class Scripted(rwtest.Env):
         # --until alone: that run's changes.
         self.assertEqual({c["run"] for c in self.diff("--until", "#2")["changes"]}, {2})
         # --since alone: everything after it.
-        self.assertEqual({c["run"] for c in self.diff("--since", "#2")["changes"]}, {3, 4, 5})
+        self.assertEqual({c["run"] for c in self.diff("--since", "#2", "--all")["changes"]}, {3, 4, 5})
         self.assertEqual(self.diff("--since", "#5")["changes"], [])
 
     def test_bad_points_are_usage_errors(self):
@@ -252,7 +259,7 @@ class Scripted(rwtest.Env):
         self.assertEqual(p.stdout, "")
 
     def test_readable_diff(self):
-        p = self.run_rw("diff", "--since", "#2", "--inventory", COUNCIL, now=NOW, expect=0)
+        p = self.run_rw("diff", "--since", "#2", "--inventory", COUNCIL, "--all", now=NOW, expect=0)
         lines = p.stdout.splitlines()
         self.assertEqual(lines[0], "runs #3 to #5 (%s to %s): 7 changes" % (RUNS[1], RUNS[4]))
         self.assertEqual(lines[1], "  run #3 (%s)" % RUNS[2])

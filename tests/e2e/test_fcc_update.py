@@ -26,7 +26,7 @@ class CoveredList(rwtest.Env):
         with open(self.vendors, "a") as f:
             f.write('\n[vendor "kaspersky"]\n\tname = AO Kaspersky Lab\n\tlegalName = AO Kaspersky Lab\n')
         self.write_config([{"name": "fcc-covered-list", "url": self.url("coveredlist"), "format": "html-table",
-                            "regime": "us.fcc-covered-list", "timeout": "1500",
+                            "regime": "us.fcc-covered-list", "removeAfter": "1", "timeout": "1500",
                             "tableHeader": "Date of Inclusion on Covered List"}], vendors=self.vendors)
 
     def first_update(self):
@@ -254,7 +254,7 @@ class BadInput(rwtest.Env):
         super().setUp()
         self.write_www("coveredlist", covered_list_page(ROWS_2021), mtime=1615507200)
         self.write_config([{"name": "fcc-covered-list", "url": self.url("coveredlist"), "format": "html-table",
-                            "regime": "us.fcc-covered-list", "timeout": "1500",
+                            "regime": "us.fcc-covered-list", "removeAfter": "1", "timeout": "1500",
                             "tableHeader": "Date of Inclusion on Covered List"}])
         self.run_rw("update", now=FIRST_RUN, expect=0)
         self.record = self.record_snapshot()

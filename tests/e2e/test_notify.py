@@ -98,9 +98,11 @@ class Notify(rwtest.Env):
 
     def configure(self, smtp_url=None, extra="", notify=""):
         smtp_url = smtp_url or "smtp://127.0.0.1:%d" % self.smtp.port
+        # removeAfter 1: a vendor the list drops has left it that night (test_removal.py
+        # covers the wait for confirmation).
         self.write_config(
             [{"name": "fcc-covered-list", "url": self.url("coveredlist"), "format": "html-table",
-              "regime": "us.fcc-covered-list", "timeout": "1500",
+              "regime": "us.fcc-covered-list", "removeAfter": "1", "timeout": "1500",
               "tableHeader": "Date of Inclusion on Covered List"}],
             extra="[smtp]\n\turl = %s\n\tfrom = regwatch alerts <alerts@usergroup.example.org>\n%s"
                   "[notify]\n\tretryDelay = 3600\n\tmaxRetryDelay = 86400\n%s" % (smtp_url, extra, notify))

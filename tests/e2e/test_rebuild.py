@@ -27,7 +27,7 @@ class Rebuild(rwtest.Env):
         self.vendors = os.path.join(self.tmp, "vendors.conf")
         shutil.copy(os.path.join(rwtest.SOURCE_DIR, "db", "vendors.conf"), self.vendors)
         self.write_config([{"name": "fcc-covered-list", "url": self.url("coveredlist"), "format": "html-table",
-                            "regime": "us.fcc-covered-list",
+                            "regime": "us.fcc-covered-list", "removeAfter": "1",
                             "tableHeader": "Date of Inclusion on Covered List"}], vendors=self.vendors)
         for now, rows in RUNS:
             self.write_www("coveredlist", covered_list_page(rows))

@@ -123,6 +123,114 @@ START_TEST(open_configures_and_migrates)
 }
 END_TEST
 
+static void absent(rw_state *st, const char *source, const char *regime, const char *entity, const char *first,
+		   const char *last, const char *days)
+{
+	const char *f[RW_X_NCOLS] = {source, regime, entity, first, last, days};
+
+	rw_table_release(&st->absent);
+	rw_table_init(&st->absent, RW_X_NCOLS);
+	if (first)
+		ck_assert_int_eq(rw_table_add(&st->absent, f), 0);
+}
+
+/* The kinds of the changes run `run` recorded, joined by spaces. */
+static void run_kinds(rw_ctx *ctx, rw_db *db, long run, char *out, size_t size)
+{
+	rw_changes t = {0};
+	size_t i, o = 0;
+
+	out[0] = '\0';
+	ck_assert_int_eq(rw_db_changes(ctx, db, run - 1, run, &t), 0);
+	for (i = 0; i < t.n; i++)
+		o += (size_t)snprintf(out + o, size - o, "%s%s@%s", i ? " " : "", t.v[i].kind, t.v[i].effective);
+	rw_changes_release(&t);
+}
+
+START_TEST(absences_marks_and_evidence)
+{
+	rw_ctx ctx;
+	rw_db *db;
+	rw_dict d;
+	rw_vendor v[2];
+	rw_regimes r;
+	rw_regime g[2];
+	rw_state st;
+	rw_table t;
+	rw_apply a;
+	long run = 0;
+	char kinds[512];
+	time_t known;
+
+	rw_ctx_init(&ctx, at("2026-12-05T02:00:00Z"));
+	dictionary(&d, v, &r, g);
+	db = open_db(&ctx, RW_DB_WRITE);
+	rw_state_init(&st);
+	line(&st, "trade-csl", "us.entity-list", "huawei", "Huawei Technologies Company", "listed", "2019-05-16", "");
+	memset(&a, 0, sizeof(a));
+	a.oid = "1111111111111111111111111111111111111111";
+	a.recorded_at = at("2026-12-01T02:00:00Z");
+	a.state = &st;
+	a.dict = &d;
+	a.regimes = &r;
+	ck_assert_int_eq(rw_db_apply(&ctx, db, &a, &run), 0);
+	/* Dropped: the interval is unchanged and a change of kind unconfirmed-removal recorded. */
+	absent(&st, "trade-csl", "us.entity-list", "Huawei Technologies Company", "2026-12-02", "2026-12-02", "1");
+	apply(&ctx, db, "2222222222222222222222222222222222222222", "2026-12-02T02:00:00Z", &st, NULL);
+	run_kinds(&ctx, db, 2, kinds, sizeof(kinds));
+	ck_assert_str_eq(kinds, "unconfirmed-removal@2026-12-02");
+	rw_table_init(&t, RW_Q_NCOLS);
+	ck_assert_int_eq(rw_db_status(&ctx, db, "huawei", "2026-12-02", (time_t)-1, &t), 0);
+	ck_assert_uint_eq(t.n, 1);
+	ck_assert_str_eq(t.v[0].f[RW_Q_UNTIL], "");
+	ck_assert_str_eq(t.v[0].f[RW_Q_DROPPED_FROM], "trade-csl");
+	ck_assert_str_eq(t.v[0].f[RW_Q_FIRST_ABSENT], "2026-12-02");
+	rw_table_release(&t);
+	/* A second day absent: no change. */
+	absent(&st, "trade-csl", "us.entity-list", "Huawei Technologies Company", "2026-12-02", "2026-12-03", "2");
+	apply(&ctx, db, "3333333333333333333333333333333333333333", "2026-12-03T02:00:00Z", &st, NULL);
+	run_kinds(&ctx, db, 3, kinds, sizeof(kinds));
+	ck_assert_str_eq(kinds, "");
+	/* Back: the mark goes, nothing else. */
+	absent(&st, "trade-csl", "us.entity-list", NULL, NULL, NULL, NULL);
+	apply(&ctx, db, "4444444444444444444444444444444444444444", "2026-12-04T02:00:00Z", &st, NULL);
+	run_kinds(&ctx, db, 4, kinds, sizeof(kinds));
+	ck_assert_str_eq(kinds, "");
+	rw_table_init(&t, RW_Q_NCOLS);
+	ck_assert_int_eq(rw_db_status(&ctx, db, "huawei", "2026-12-04", (time_t)-1, &t), 0);
+	ck_assert_uint_eq(t.n, 1);
+	ck_assert_str_eq(t.v[0].f[RW_Q_DROPPED_FROM], "");
+	rw_table_release(&t);
+	/* As known on 2026-12-03 the mark was there. */
+	ck_assert_int_eq(rw_when_parse("2026-12-03", &known), 0);
+	rw_table_init(&t, RW_Q_NCOLS);
+	ck_assert_int_eq(rw_db_status(&ctx, db, "huawei", "2026-12-03", known, &t), 0);
+	ck_assert_uint_eq(t.n, 1);
+	ck_assert_str_eq(t.v[0].f[RW_Q_FIRST_ABSENT], "2026-12-02");
+	rw_table_release(&t);
+	/* Only the evidence moves: kind evidence. */
+	rw_str_replace(&st.lines.v[0].f[RW_L_EVIDENCE], rw_strdup("https://example.test/moved"));
+	apply(&ctx, db, "5555555555555555555555555555555555555555", "2026-12-05T02:00:00Z", &st, NULL);
+	run_kinds(&ctx, db, 5, kinds, sizeof(kinds));
+	ck_assert_str_eq(kinds, "evidence@2019-05-16");
+	/* Dropped again, and a dated removal in the baseline (ended 2026-12-06): that ends it
+	   without waiting for confirmation. */
+	line(&st, "baseline", "us.entity-list", "huawei", "huawei-el", "listed", "2019-05-16", "2026-12-06");
+	absent(&st, "trade-csl", "us.entity-list", "Huawei Technologies Company", "2026-12-06", "2026-12-06", "1");
+	apply(&ctx, db, "6666666666666666666666666666666666666666", "2026-12-06T02:00:00Z", &st, NULL);
+	rw_table_init(&t, RW_Q_NCOLS);
+	ck_assert_int_eq(rw_db_status(&ctx, db, "huawei", "2026-12-05", (time_t)-1, &t), 0);
+	ck_assert_uint_eq(t.n, 1);
+	rw_table_release(&t);
+	rw_table_init(&t, RW_Q_NCOLS);
+	ck_assert_int_eq(rw_db_status(&ctx, db, "huawei", "2026-12-06", (time_t)-1, &t), 0);
+	ck_assert_uint_eq(t.n, 0);
+	rw_table_release(&t);
+	rw_state_release(&st);
+	rw_db_close(db);
+}
+END_TEST
+
 START_TEST(both_clocks)
 {
 	rw_ctx ctx;
@@ -319,10 +427,14 @@ START_TEST(attempts_and_health)
 	a.reason = "source 'fcc-covered-list': HTTP 503";
 	a.changed = 0;
 	ck_assert_int_eq(rw_db_record_attempts(&ctx, db, &a, 1, at("2026-11-02T02:00:00Z")), 0);
-	ck_assert_int_eq(rw_db_validators(&ctx, db, "fcc-covered-list", &etag, &lm), 0);
+	ck_assert_int_eq(rw_db_validators(&ctx, db, "fcc-covered-list", "https://www.fcc.gov/supplychain/coveredlist", &etag, &lm), 0);
 	ck_assert_str_eq(etag, "\"v1\"");
 	ck_assert_ptr_null(lm);
 	free(etag);
+	/* Another URL for the source: no validators to send it. */
+	ck_assert_int_eq(rw_db_validators(&ctx, db, "fcc-covered-list", "https://www.fcc.gov/moved", &etag, &lm), 0);
+	ck_assert_ptr_null(etag);
+	ck_assert_ptr_null(lm);
 	rw_table_init(&t, RW_S_NCOLS);
 	ck_assert_int_eq(rw_db_sources(&ctx, db, at("2026-11-02T03:00:00Z"), &t), 0);
 	ck_assert_str_eq(t.v[0].f[RW_S_HEALTH], "failing");
@@ -357,6 +469,7 @@ static Suite *history_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, open_configures_and_migrates);
 	tcase_add_test(tc, both_clocks);
+	tcase_add_test(tc, absences_marks_and_evidence);
 	tcase_add_test(tc, baseline_start_live_end);
 	tcase_add_test(tc, rebuild_rolls_back_on_failure);
 	tcase_add_test(tc, attempts_and_health);

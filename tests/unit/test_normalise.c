@@ -190,6 +190,121 @@ START_TEST(snapshots_add_end_and_reopen)
 }
 END_TEST
 
+/* The absence row of an entity's interval, or NULL. */
+static const rw_row *absence(const rw_state *st, const char *entity)
+{
+	char *ref = rw_name_normalise(entity);
+	const rw_row *x = NULL;
+	size_t i;
+
+	for (i = 0; i < st->absent.n; i++)
+		if (strcmp(st->absent.v[i].f[RW_X_REF], ref) == 0)
+			x = &st->absent.v[i];
+	free(ref);
+	return x;
+}
+
+START_TEST(drops_are_confirmed_after_remove_after_days)
+{
+	rw_ctx ctx;
+	rw_dict d;
+	rw_matcher *m = NULL;
+	rw_source s = src_fcc();
+	rw_records full = {0}, less = {0};
+	rw_state st;
+	rw_norm_result r;
+	const rw_row *x;
+
+	rw_ctx_init(&ctx, 0);
+	dict_init(&d);
+	rw_state_init(&st);
+	s.remove_after = 3;
+	ck_assert_int_eq(rw_matcher_new(&ctx, &m, &d), 0);
+	add_entity(&full, "Huawei Technologies Company", "2021-03-12");
+	add_entity(&full, "ZTE Corporation", "2021-03-12");
+	add_entity(&full, "AO Kaspersky Lab", "2022-03-25");
+	add_entity(&less, "Huawei Technologies Company", "2021-03-12");
+	add_entity(&less, "AO Kaspersky Lab", "2022-03-25");
+	ck_assert_int_eq(rw_normalise_list(&ctx, m, &s, &full, "2026-12-01", &st, &r), 0);
+
+	/* First absence: the interval stays open, counted once. */
+	ck_assert_int_eq(rw_normalise_list(&ctx, m, &s, &less, "2026-12-02", &st, &r), 0);
+	ck_assert_uint_eq(r.ended, 0);
+	ck_assert_uint_eq(r.absent, 1);
+	ck_assert_int_ge(find_line(&st, "ZTE Corporation", ""), 0);
+	x = absence(&st, "ZTE Corporation");
+	ck_assert_ptr_nonnull(x);
+	ck_assert_str_eq(x->f[RW_X_FIRST], "2026-12-02");
+	ck_assert_str_eq(x->f[RW_X_COUNT], "1");
+	/* The same day again (a second update) does not count twice. */
+	ck_assert_int_eq(rw_normalise_unchanged(&ctx, &s, "2026-12-02", &st, &r), 0);
+	ck_assert_str_eq(absence(&st, "ZTE Corporation")->f[RW_X_COUNT], "1");
+	/* The next day, the same document (unchanged): two. */
+	ck_assert_int_eq(rw_normalise_unchanged(&ctx, &s, "2026-12-03", &st, &r), 0);
+	ck_assert_str_eq(absence(&st, "ZTE Corporation")->f[RW_X_COUNT], "2");
+	ck_assert_int_ge(find_line(&st, "ZTE Corporation", ""), 0);
+	/* A drop of an already absent entry does not count against maxDrop again. */
+	s.max_drop = 0.2;
+	/* Third: confirmed, ending on the first absence. */
+	ck_assert_int_eq(rw_normalise_list(&ctx, m, &s, &less, "2026-12-04", &st, &r), 0);
+	ck_assert_int_eq(r.quarantine, 0);
+	ck_assert_uint_eq(r.ended, 1);
+	ck_assert_int_lt(find_line(&st, "ZTE Corporation", ""), 0);
+	ck_assert_int_ge(find_line(&st, "ZTE Corporation", "2026-12-02"), 0);
+	ck_assert_ptr_null(absence(&st, "ZTE Corporation"));
+	ck_assert_uint_eq(st.absent.n, 0);
+
+	rw_records_release(&full);
+	rw_records_release(&less);
+	rw_state_release(&st);
+	rw_matcher_free(m);
+	dict_done(&d);
+}
+END_TEST
+
+START_TEST(an_entry_back_before_confirmation_leaves_no_gap)
+{
+	rw_ctx ctx;
+	rw_dict d;
+	rw_matcher *m = NULL;
+	rw_source s = src_fcc();
+	rw_records full = {0}, less = {0};
+	rw_state st;
+	rw_norm_result r;
+	rw_buf before = RW_BUF_INIT, after = RW_BUF_INIT;
+
+	rw_ctx_init(&ctx, 0);
+	dict_init(&d);
+	rw_state_init(&st);
+	s.remove_after = 3;
+	ck_assert_int_eq(rw_matcher_new(&ctx, &m, &d), 0);
+	add_entity(&full, "Huawei Technologies Company", "2021-03-12");
+	add_entity(&full, "ZTE Corporation", "2021-03-12");
+	add_entity(&full, "AO Kaspersky Lab", "2022-03-25");
+	add_entity(&less, "Huawei Technologies Company", "2021-03-12");
+	add_entity(&less, "AO Kaspersky Lab", "2022-03-25");
+	ck_assert_int_eq(rw_normalise_list(&ctx, m, &s, &full, "2026-12-01", &st, &r), 0);
+	rw_table_to_tsv(&st.lines, &before);
+	ck_assert_int_eq(rw_normalise_list(&ctx, m, &s, &less, "2026-12-02", &st, &r), 0);
+	ck_assert_int_eq(rw_normalise_unchanged(&ctx, &s, "2026-12-03", &st, &r), 0);
+	ck_assert_uint_eq(st.absent.n, 1);
+	ck_assert_int_eq(rw_normalise_list(&ctx, m, &s, &full, "2026-12-04", &st, &r), 0);
+	ck_assert_uint_eq(r.added, 0);
+	ck_assert_uint_eq(r.ended, 0);
+	ck_assert_uint_eq(st.absent.n, 0);
+	rw_table_to_tsv(&st.lines, &after);
+	ck_assert_str_eq(rw_buf_cstr(&before), rw_buf_cstr(&after));
+
+	rw_buf_release(&before);
+	rw_buf_release(&after);
+	rw_records_release(&full);
+	rw_records_release(&less);
+	rw_state_release(&st);
+	rw_matcher_free(m);
+	dict_done(&d);
+}
+END_TEST
+
 START_TEST(suspicious_snapshots_are_quarantined)
 {
 	rw_ctx ctx;
@@ -334,6 +449,8 @@ static Suite *normalise_suite(void)
 	tcase_add_test(tc, matcher_finds_vendors);
 	tcase_add_test(tc, snapshots_add_end_and_reopen);
 	tcase_add_test(tc, suspicious_snapshots_are_quarantined);
+	tcase_add_test(tc, drops_are_confirmed_after_remove_after_days);
+	tcase_add_test(tc, an_entry_back_before_confirmation_leaves_no_gap);
 	tcase_add_test(tc, quarantine_leaves_state_untouched);
 	tcase_add_test(tc, documents_become_announcements_per_vendor);
 	suite_add_tcase(s, tc);
