@@ -79,7 +79,12 @@ int rw_db_rebuild_end(rw_ctx *ctx, rw_db *db, int rc);
 /* Columns of an interval in query results. */
 enum rw_q_col {
 	RW_Q_REGIME, RW_Q_JURISDICTION, RW_Q_STATUS, RW_Q_SINCE, RW_Q_UNTIL, RW_Q_VIA, RW_Q_SOURCE,
-	RW_Q_EVIDENCE, RW_Q_RECORDED_AT, RW_Q_ENTITY, RW_Q_NOTE, RW_Q_VENDOR, RW_Q_NCOLS
+	RW_Q_EVIDENCE, RW_Q_RECORDED_AT, RW_Q_ENTITY, RW_Q_NOTE, RW_Q_VENDOR,
+	RW_Q_PROVISION,      /* the regime's provision the curated event names ("": none or a live list) */
+	RW_Q_REGIME_TITLE,
+	RW_Q_CONFIDENCE,     /* H, M, L for curated events; "" for live lists */
+	RW_Q_EVIDENCE_KIND,  /* primary or secondary */
+	RW_Q_NCOLS
 };
 
 /* A vendor's id, display name and parent; RW_ENOTFOUND names the closest known ids. */

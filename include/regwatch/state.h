@@ -19,7 +19,7 @@ enum rw_line_col {
 /* Columns of an announcement row (announcements.tsv). */
 enum rw_ann_col { RW_A_SOURCE, RW_A_VENDOR, RW_A_DATE, RW_A_TITLE, RW_A_URL, RW_A_NCOLS };
 
-#define RW_ROW_MAXCOLS 16
+#define RW_ROW_MAXCOLS 24
 
 /* A row: ncols owned strings, never NULL ("" for empty). */
 typedef struct rw_row {

@@ -154,6 +154,8 @@ int cmd_history(cli *c, int argc, char **argv)
 	status = cli_print(c, rw_buf_cstr(&doc), doc.len);
 	if (status == EXIT_OK && iv.n)
 		status = cli_print_table(c, &iv, cli_interval_columns, cli_interval_ncolumns);
+	if (status == EXIT_OK && iv.n)
+		status = cli_print_interval_legend(c, &iv);
 	if (status == EXIT_OK && dis.n) {
 		rw_buf_clear(&doc);
 		rw_buf_printf(&doc, "\n%zu date%s where a list and the curated baseline disagree"

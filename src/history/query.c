@@ -10,7 +10,9 @@
 #define INTERVAL_COLUMNS                                                                              \
 	"i.regime, coalesce(g.jurisdiction, upper(substr(i.regime, 1, instr(i.regime, '.') - 1))),"   \
 	" i.status, coalesce(i.since, ''), coalesce(i.until, ''), ?2, i.source, coalesce(i.evidence, ''),"\
-	" r.recorded_at, i.entity, coalesce(i.note, ''), coalesce(i.vendor, '')"
+	" r.recorded_at, i.entity, coalesce(i.note, ''), coalesce(i.vendor, ''), coalesce(e.provision, ''),"      \
+	" coalesce(g.title, ''), coalesce(e.confidence, ''),"                                               \
+	" CASE WHEN e.id IS NOT NULL THEN e.evidence_kind ELSE 'primary' END"
 
 static int status_rank_of(const rw_row *r)
 {
@@ -38,6 +40,7 @@ int rw_db_status(rw_ctx *ctx, rw_db *db, const char *vendor, const char *on, tim
 	static const char sql[] =
 		"SELECT " INTERVAL_COLUMNS " FROM intervals i JOIN runs r ON r.id = i.recorded_run"
 		" LEFT JOIN runs s ON s.id = i.superseded_run LEFT JOIN regimes g ON g.id = i.regime"
+		" LEFT JOIN baseline_events e ON i.source = 'baseline' AND e.id = i.ref"
 		" WHERE i.vendor = ?1 AND (?2 IS NULL OR g.covers_affiliates = 1)"
 		"   AND r.recorded_at <= ?4 AND (s.id IS NULL OR s.recorded_at > ?4)"
 		"   AND i.since IS NOT NULL AND i.since <= ?3";
@@ -84,6 +87,7 @@ int rw_db_history(rw_ctx *ctx, rw_db *db, const char *vendor, const char *regime
 	static const char sql[] =
 		"SELECT " INTERVAL_COLUMNS " FROM intervals i JOIN runs r ON r.id = i.recorded_run"
 		" LEFT JOIN regimes g ON g.id = i.regime"
+		" LEFT JOIN baseline_events e ON i.source = 'baseline' AND e.id = i.ref"
 		" WHERE i.vendor = ?1 AND i.superseded_run IS NULL AND (?3 IS NULL OR i.regime = ?3)"
 		" ORDER BY i.since IS NULL, i.since, i.regime, i.source";
 	static const char ann_sql[] =

@@ -12,8 +12,10 @@ int rw_db_report_intervals(rw_ctx *ctx, rw_db *db, rw_table *out)
 	static const char sql[] =
 		"SELECT i.regime, coalesce(g.jurisdiction, upper(substr(i.regime, 1, instr(i.regime, '.') - 1))),"
 		" i.status, coalesce(i.since, ''), coalesce(i.until, ''), '', i.source, coalesce(i.evidence, ''),"
-		" r.recorded_at, i.entity, coalesce(i.note, ''), i.vendor"
+		" r.recorded_at, i.entity, coalesce(i.note, ''), i.vendor, coalesce(e.provision, ''), coalesce(g.title, ''),"
+		" coalesce(e.confidence, ''), CASE WHEN e.id IS NOT NULL THEN e.evidence_kind ELSE 'primary' END"
 		" FROM intervals i JOIN runs r ON r.id = i.recorded_run LEFT JOIN regimes g ON g.id = i.regime"
+		" LEFT JOIN baseline_events e ON i.source = 'baseline' AND e.id = i.ref"
 		" WHERE i.vendor IS NOT NULL AND i.superseded_run IS NULL"
 		" ORDER BY i.vendor, i.regime, i.since IS NULL, i.since, i.source, i.status, i.id";
 	sqlite3_stmt *st = NULL;
