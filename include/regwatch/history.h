@@ -85,6 +85,10 @@ enum rw_q_col {
 	RW_Q_EVIDENCE, RW_Q_RECORDED_AT, RW_Q_ENTITY, RW_Q_NOTE, RW_Q_VENDOR,
 	RW_Q_DROPPED_FROM,   /* a live list that no longer lists it, removal not confirmed ("": none) */
 	RW_Q_FIRST_ABSENT,   /* the first day that list went without it ("": none) */
+	RW_Q_PROVISION,      /* the regime's provision the curated event names ("": none or a live list) */
+	RW_Q_REGIME_TITLE,
+	RW_Q_CONFIDENCE,     /* H, M, L for curated events; "" for live lists */
+	RW_Q_EVIDENCE_KIND,  /* primary or secondary */
 	RW_Q_NCOLS
 };
 

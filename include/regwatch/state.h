@@ -23,7 +23,7 @@ enum rw_absent_col { RW_X_SOURCE, RW_X_REGIME, RW_X_REF, RW_X_FIRST, RW_X_LAST, 
 /* Columns of an announcement row (announcements.tsv). */
 enum rw_ann_col { RW_A_SOURCE, RW_A_VENDOR, RW_A_DATE, RW_A_TITLE, RW_A_URL, RW_A_NCOLS };
 
-#define RW_ROW_MAXCOLS 16
+#define RW_ROW_MAXCOLS 24
 
 /* A row: ncols owned strings, never NULL ("" for empty). */
 typedef struct rw_row {

@@ -132,5 +132,7 @@ int cli_print_removals(cli *c, const rw_table *t);
 /* The columns of an interval table for people. */
 extern const cli_column cli_interval_columns[];
 extern const size_t cli_interval_ncolumns;
+/* After such a table: what CONF means, and the rows whose evidence is secondary. */
+int cli_print_interval_legend(cli *c, const rw_table *t);
 
 #endif

@@ -156,6 +156,8 @@ int cmd_history(cli *c, int argc, char **argv)
 		status = cli_print_table(c, &iv, cli_interval_columns, cli_interval_ncolumns);
 	if (status == EXIT_OK)
 		status = cli_print_removals(c, &iv);
+	if (status == EXIT_OK && iv.n)
+		status = cli_print_interval_legend(c, &iv);
 	if (status == EXIT_OK && dis.n) {
 		rw_buf_clear(&doc);
 		rw_buf_printf(&doc, "\n%zu date%s where a list and the curated baseline disagree"

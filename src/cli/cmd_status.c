@@ -111,6 +111,8 @@ int cmd_status(cli *c, int argc, char **argv)
 		status = cli_print_table(c, &t, cli_interval_columns, cli_interval_ncolumns);
 	if (status == EXIT_OK)
 		status = cli_print_removals(c, &t);
+	if (status == EXIT_OK && t.n)
+		status = cli_print_interval_legend(c, &t);
 out:
 	free(name);
 	rw_buf_release(&doc);

@@ -108,8 +108,9 @@ int cli_date_arg(cli *c, const char *cmd, const char *opt, const char *arg, char
 }
 
 const cli_column cli_interval_columns[] = {
-	{"REGIME", RW_Q_REGIME}, {"STATUS", RW_Q_STATUS}, {"SINCE", RW_Q_SINCE}, {"UNTIL", RW_Q_UNTIL},
-	{"VIA", RW_Q_VIA},       {"SOURCE", RW_Q_SOURCE}, {"EVIDENCE", RW_Q_EVIDENCE},
+	{"REGIME", RW_Q_REGIME}, {"PROVISION", RW_Q_PROVISION}, {"STATUS", RW_Q_STATUS}, {"SINCE", RW_Q_SINCE},
+	{"UNTIL", RW_Q_UNTIL},   {"VIA", RW_Q_VIA},             {"CONF", RW_Q_CONFIDENCE}, {"SOURCE", RW_Q_SOURCE},
+	{"EVIDENCE", RW_Q_EVIDENCE},
 };
 const size_t cli_interval_ncolumns = sizeof(cli_interval_columns) / sizeof(cli_interval_columns[0]);
 
@@ -136,6 +137,10 @@ void cli_json_interval(rw_json *j, const rw_row *r)
 	} else {
 		rw_json_null(j, "removal");
 	}
+	rw_json_str_or_null(j, "provision", r->f[RW_Q_PROVISION]);
+	rw_json_str_or_null(j, "regime_title", r->f[RW_Q_REGIME_TITLE]);
+	rw_json_str_or_null(j, "confidence", r->f[RW_Q_CONFIDENCE]);
+	rw_json_str(j, "evidence_kind", r->f[RW_Q_EVIDENCE_KIND]);
 	rw_json_end(j);
 }
 
@@ -157,6 +162,32 @@ int cli_print_removals(cli *c, const rw_table *t)
 	else if (doc.len)
 		status = cli_print(c, rw_buf_cstr(&doc), doc.len);
 	rw_buf_release(&doc);
+	return status;
+}
+
+int cli_print_interval_legend(cli *c, const rw_table *t)
+{
+	rw_buf out = RW_BUF_INIT;
+	size_t i;
+	int rc = 0, confidence = 0, status;
+
+	for (i = 0; i < t->n; i++)
+		confidence |= t->v[i].f[RW_Q_CONFIDENCE][0] != '\0';
+	if (confidence)
+		rc = rw_buf_puts(&out, "CONF: how sure the curated record is of a date and status: H high (the "
+				 "instrument itself), M medium, L low (not independently confirmed)\n");
+	for (i = 0; i < t->n && rc == 0; i++) {
+		char *const *f = t->v[i].f;
+
+		if (strcmp(f[RW_Q_EVIDENCE_KIND], "secondary") == 0)
+			rc = rw_buf_printf(&out, "secondary evidence (not the regulator's own document): %s %s from %s: %s\n",
+					   f[RW_Q_REGIME], f[RW_Q_STATUS], f[RW_Q_SINCE], f[RW_Q_NOTE]);
+	}
+	if (rc < 0)
+		status = cli_fail(c, rw_error(&c->ctx, rc, "out of memory"));
+	else
+		status = out.len ? cli_print(c, rw_buf_cstr(&out), out.len) : EXIT_OK;
+	rw_buf_release(&out);
 	return status;
 }
 

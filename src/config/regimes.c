@@ -26,6 +26,8 @@ static const struct key_def event_keys[] = {
 	KEY(rw_event, "evidence", KT_STR, evidence),
 	KEY(rw_event, "confidence", KT_STR, confidence),
 	KEY(rw_event, "note", KT_STR, note),
+	KEY(rw_event, "provision", KT_STR, provision),
+	KEY(rw_event, "evidenceKind", KT_STR, evidence_kind),
 	KEY_END
 };
 
@@ -99,6 +101,15 @@ static int event_validate(struct conf *c, const rw_regimes *r, const rw_dict *di
 		return rc;
 	if (strcmp(e->confidence, "H") != 0 && strcmp(e->confidence, "M") != 0 && strcmp(e->confidence, "L") != 0)
 		return rw_conf_error(c, def, e->id, "key 'confidence': must be H, M or L");
+	if (e->evidence_kind && strcmp(e->evidence_kind, "primary") != 0 && strcmp(e->evidence_kind, "secondary") != 0)
+		return rw_conf_error(c, def, e->id, "key 'evidenceKind': must be primary or secondary");
+	/* Secondary evidence is kept only with the reason in the note and a confidence below H. */
+	if (e->evidence_kind && strcmp(e->evidence_kind, "secondary") == 0 && e->note == NULL)
+		return rw_conf_error(c, def, e->id, "key 'evidenceKind': secondary evidence needs a note saying why");
+	if (e->evidence_kind && strcmp(e->evidence_kind, "secondary") == 0 && strcmp(e->confidence, "H") == 0)
+		return rw_conf_error(c, def, e->id, "key 'confidence': H with secondary evidence");
+	if (e->provision && (e->provision[0] == '\0' || strlen(e->provision) > 40))
+		return rw_conf_error(c, def, e->id, "key 'provision': empty or longer than 40 characters");
 	return 0;
 }
 

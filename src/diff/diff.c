@@ -128,7 +128,7 @@ int rw_diff_describe(rw_buf *out, const rw_change *c)
 	if (strcmp(c->kind, "announcement") == 0)
 		return rw_buf_printf(out, "announcement%s%s: \"%s\" (%s%s%s)", c->effective[0] ? " of " : "",
 				     c->effective, c->title, e->source, e->evidence[0] ? ", " : "", e->evidence);
-	rc = rw_buf_printf(out, "%s ", e->regime);
+	rc = rw_buf_printf(out, "%s%s%s ", e->regime, e->provision[0] ? " " : "", e->provision);
 	if (rc == 0)
 		rc = describe_status(out, c);
 	if (rc == 0)

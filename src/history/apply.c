@@ -64,6 +64,7 @@ static int add_change(rw_ctx *ctx, rw_db *db, sqlite3_stmt *st, long run, const 
 	rw_sql_bind_text(st, 9, r->f[RW_L_SOURCE]);
 	rw_sql_bind_text(st, 10, r->f[RW_L_EVIDENCE]);
 	rw_sql_bind_text(st, 11, r->f[RW_L_NOTE]);
+	rw_sql_bind_text(st, 12, r->f[RW_L_REF]);
 	return rw_sql_step_done(ctx, db, st);
 }
 
@@ -83,7 +84,9 @@ static int record_interval_changes(rw_ctx *ctx, rw_db *db, long run, const rw_ta
 {
 	static const char sql[] =
 		"INSERT INTO changes(run, kind, vendor, entity, regime, from_status, to_status, effective,"
-		" source, evidence, title) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+		" source, evidence, title, ref, provision, confidence, evidence_kind, citation)"
+		" SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, e.provision, e.confidence, e.evidence_kind,"
+		" e.citation FROM (SELECT 1) LEFT JOIN baseline_events e ON ?9 = 'baseline' AND e.id = ?12";
 	sqlite3_stmt *st = NULL;
 	size_t i = 0, j = 0;
 	int rc = rw_sql_prepare(ctx, db, &st, sql);
@@ -336,6 +339,34 @@ static int json_array(rw_ctx *ctx, rw_db *db, const rw_strvec *sv, char **out)
 	return rc;
 }
 
+/* What the baseline says of each event beyond its interval: provision, confidence, evidence. */
+static int apply_events(rw_ctx *ctx, rw_db *db, const rw_regimes *regimes)
+{
+	sqlite3_stmt *e = NULL;
+	size_t i;
+	int rc;
+
+	rc = rw_sql_exec(ctx, db, "DELETE FROM baseline_events");
+	if (rc == 0)
+		rc = rw_sql_prepare(ctx, db, &e,
+				    "INSERT INTO baseline_events(id, regime, vendor, provision, confidence, evidence_kind, citation)"
+				    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+	for (i = 0; regimes && i < regimes->nevents && rc == 0; i++) {
+		const rw_event *ev = &regimes->events[i];
+
+		rw_sql_bind_text(e, 1, ev->id);
+		rw_sql_bind_text(e, 2, ev->regime);
+		rw_sql_bind_text(e, 3, ev->vendor);
+		rw_sql_bind_text(e, 4, ev->provision);
+		rw_sql_bind_text(e, 5, ev->confidence ? ev->confidence : "M");
+		rw_sql_bind_text(e, 6, ev->evidence_kind ? ev->evidence_kind : "primary");
+		rw_sql_bind_text(e, 7, ev->citation ? ev->citation : "");
+		rc = rw_sql_step_done(ctx, db, e);
+	}
+	sqlite3_finalize(e);
+	return rc;
+}
+
 static int apply_dictionary(rw_ctx *ctx, rw_db *db, const rw_dict *dict, const rw_regimes *regimes)
 {
 	sqlite3_stmt *v = NULL, *r = NULL;
@@ -388,6 +419,8 @@ static int apply_dictionary(rw_ctx *ctx, rw_db *db, const rw_dict *dict, const r
 	}
 	sqlite3_finalize(v);
 	sqlite3_finalize(r);
+	if (rc == 0)
+		rc = apply_events(ctx, db, regimes);
 	return rc;
 }
 
@@ -445,14 +478,15 @@ int rw_db_apply(rw_ctx *ctx, rw_db *db, const rw_apply *a, long *run)
 		*run = sqlite3_last_insert_rowid(db->h);
 	}
 	sqlite3_finalize(st);
+	/* The dictionary and the baseline's events first: the changes keep what their event says. */
+	if (rc == 0 && (a->dict || a->regimes))
+		rc = apply_dictionary(ctx, db, a->dict, a->regimes);
 	if (rc == 0)
 		rc = apply_intervals(ctx, db, *run, &a->state->lines);
 	if (rc == 0)
 		rc = apply_absences(ctx, db, *run, a->state);
 	if (rc == 0)
 		rc = apply_announcements(ctx, db, *run, &a->state->anns);
-	if (rc == 0 && (a->dict || a->regimes))
-		rc = apply_dictionary(ctx, db, a->dict, a->regimes);
 	if (rc == 0)
 		rw_fault_point(ctx, "in_db_transaction");
 	return tx_end(ctx, db, nested, rc);

@@ -131,7 +131,7 @@ static const char *jurisdiction_of_url(const char *url)
 enum {
 	CQ_RUN, CQ_RECORDED_AT, CQ_KIND, CQ_VENDOR, CQ_ENTITY, CQ_REGIME, CQ_FROM, CQ_TO, CQ_EFFECTIVE, CQ_SOURCE,
 	CQ_EVIDENCE, CQ_TITLE, CQ_SINCE, CQ_UNTIL, CQ_FROM_SINCE, CQ_FROM_UNTIL, CQ_VENDOR_NAME, CQ_REGIME_TITLE,
-	CQ_JURISDICTION, CQ_AFFILIATES
+	CQ_JURISDICTION, CQ_AFFILIATES, CQ_EVENT_ID, CQ_PROVISION, CQ_CONFIDENCE, CQ_EVIDENCE_KIND, CQ_CITATION
 };
 
 static char *col(sqlite3_stmt *st, int i)
@@ -164,24 +164,28 @@ static int change_of_row(sqlite3_stmt *st, rw_change *c)
 		c->jurisdiction = rw_strdup(jurisdiction_of_url(rw_sql_text(st, CQ_EVIDENCE)));
 	else
 		c->jurisdiction = col(st, CQ_JURISDICTION);
-	e->id = rw_strdup("");
+	e->id = col(st, CQ_EVENT_ID);
 	e->vendor = col(st, CQ_VENDOR);
 	e->entity = col(st, CQ_ENTITY);
 	e->regime = col(st, CQ_REGIME);
-	e->provision = rw_strdup("");
+	e->provision = col(st, CQ_PROVISION);
 	e->status = col(st, removed || ended ? CQ_FROM : CQ_TO);
 	if (ann)
 		e->since = col(st, CQ_EFFECTIVE);
 	else
 		e->since = col(st, removed ? CQ_FROM_SINCE : CQ_SINCE);
 	e->until = col(st, removed ? CQ_FROM_UNTIL : ended ? CQ_EFFECTIVE : CQ_UNTIL);
-	e->citation = rw_strdup("");
+	e->citation = col(st, CQ_CITATION);
 	e->evidence = col(st, CQ_EVIDENCE);
-	e->confidence = rw_strdup("");
-	/* Evidence on a regulator's own host is primary; any other page reports on it. */
-	e->evidence_kind = rw_strdup(e->evidence == NULL || e->evidence[0] == '\0'     ? ""
-				     : jurisdiction_of_url(e->evidence)[0] ? "primary"
-									    : "secondary");
+	e->confidence = col(st, CQ_CONFIDENCE);
+	/* A curated event says how good its evidence is; elsewhere, evidence on a regulator's own
+	   host is primary and any other page reports on it. */
+	if (rw_sql_text(st, CQ_EVIDENCE_KIND)[0])
+		e->evidence_kind = col(st, CQ_EVIDENCE_KIND);
+	else
+		e->evidence_kind = rw_strdup(e->evidence == NULL || e->evidence[0] == '\0'     ? ""
+					     : jurisdiction_of_url(e->evidence)[0] ? "primary"
+										    : "secondary");
 	e->source = col(st, CQ_SOURCE);
 	e->note = col(st, CQ_TITLE);
 	if (!c->recorded_at || !c->kind || !c->from || !c->to || !c->effective || !c->from_since ||
@@ -204,19 +208,22 @@ int rw_db_changes(rw_ctx *ctx, rw_db *db, long since, long until, rw_changes *ou
 		" c.effective, c.source, c.evidence, c.title, n.since, n.until, o.since, o.until, v.name, g.title,"
 		" coalesce(g.jurisdiction, CASE WHEN c.regime IS NULL OR instr(c.regime, '.') = 0 THEN NULL"
 		"   ELSE upper(substr(c.regime, 1, instr(c.regime, '.') - 1)) END),"
-		" coalesce(g.covers_affiliates, 0)"
+		" coalesce(g.covers_affiliates, 0), CASE WHEN c.source = 'baseline' THEN coalesce(c.ref, '') ELSE '' END,"
+		" coalesce(c.provision, ''), coalesce(c.confidence, ''), coalesce(c.evidence_kind, ''),"
+		" coalesce(c.citation, '')"
 		" FROM changes c JOIN runs r ON r.id = c.run"
 		" LEFT JOIN vendors v ON v.id = c.vendor"
 		" LEFT JOIN regimes g ON g.id = c.regime"
 		" LEFT JOIN intervals n ON c.kind IN ('added', 'new-entity', 'changed', 'ended', 'evidence') AND n.id = ("
 		"   SELECT id FROM intervals WHERE recorded_run = c.run AND source = c.source AND regime = c.regime"
-		"   AND entity = c.entity AND vendor IS c.vendor AND CASE c.kind"
+		"   AND entity = c.entity AND vendor IS c.vendor AND (c.ref IS NULL OR ref = c.ref) AND CASE c.kind"
 		"     WHEN 'ended' THEN until IS c.effective"
 		"     ELSE status = c.to_status AND since IS c.effective END"
 		"   ORDER BY id LIMIT 1)"
 		" LEFT JOIN intervals o ON c.kind IN ('changed', 'ended', 'removed', 'evidence') AND o.id = ("
 		"   SELECT id FROM intervals WHERE superseded_run = c.run AND source = c.source AND regime = c.regime"
-		"   AND entity = c.entity AND vendor IS c.vendor AND status = c.from_status"
+		"   AND entity = c.entity AND vendor IS c.vendor AND (c.ref IS NULL OR ref = c.ref)"
+		"   AND status = c.from_status"
 		"   AND (c.kind <> 'ended' OR until IS NULL)"
 		"   ORDER BY id LIMIT 1)"
 		" WHERE c.run > ?1 AND c.run <= ?2 ORDER BY c.run, c.id";

@@ -11,7 +11,9 @@
 	"i.regime, coalesce(g.jurisdiction, upper(substr(i.regime, 1, instr(i.regime, '.') - 1))),"   \
 	" i.status, coalesce(i.since, ''), coalesce(i.until, ''), ?2, i.source, coalesce(i.evidence, ''),"\
 	" r.recorded_at, i.entity, coalesce(i.note, ''), coalesce(i.vendor, ''),"                         \
-	" coalesce(x.source, ''), coalesce(x.first_absent, '')"
+	" coalesce(x.source, ''), coalesce(x.first_absent, ''), coalesce(e.provision, ''),"               \
+	" coalesce(g.title, ''), coalesce(e.confidence, ''),"                                               \
+	" CASE WHEN e.id IS NOT NULL THEN e.evidence_kind ELSE 'primary' END"
 
 /* The absence of an interval as known at ?4 (an instant). */
 #define ABSENCE_AS_KNOWN                                                                              \
@@ -47,6 +49,7 @@ int rw_db_status(rw_ctx *ctx, rw_db *db, const char *vendor, const char *on, tim
 		"SELECT " INTERVAL_COLUMNS " FROM intervals i JOIN runs r ON r.id = i.recorded_run"
 		" LEFT JOIN runs s ON s.id = i.superseded_run LEFT JOIN regimes g ON g.id = i.regime"
 		ABSENCE_AS_KNOWN
+		" LEFT JOIN baseline_events e ON i.source = 'baseline' AND e.id = i.ref"
 		" WHERE i.vendor = ?1 AND (?2 IS NULL OR g.covers_affiliates = 1)"
 		"   AND r.recorded_at <= ?4 AND (s.id IS NULL OR s.recorded_at > ?4)"
 		"   AND i.since IS NOT NULL AND i.since <= ?3";
@@ -95,6 +98,7 @@ int rw_db_history(rw_ctx *ctx, rw_db *db, const char *vendor, const char *regime
 		" LEFT JOIN regimes g ON g.id = i.regime"
 		" LEFT JOIN absences x ON x.source = i.source AND x.regime = i.regime AND x.ref = i.ref"
 		"   AND x.superseded_run IS NULL AND i.until IS NULL"
+		" LEFT JOIN baseline_events e ON i.source = 'baseline' AND e.id = i.ref"
 		" WHERE i.vendor = ?1 AND i.superseded_run IS NULL AND (?3 IS NULL OR i.regime = ?3)"
 		" ORDER BY i.since IS NULL, i.since, i.regime, i.source";
 	static const char ann_sql[] =

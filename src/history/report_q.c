@@ -13,10 +13,12 @@ int rw_db_report_intervals(rw_ctx *ctx, rw_db *db, rw_table *out)
 		"SELECT i.regime, coalesce(g.jurisdiction, upper(substr(i.regime, 1, instr(i.regime, '.') - 1))),"
 		" i.status, coalesce(i.since, ''), coalesce(i.until, ''), '', i.source, coalesce(i.evidence, ''),"
 		" r.recorded_at, i.entity, coalesce(i.note, ''), i.vendor,"
-		" coalesce(x.source, ''), coalesce(x.first_absent, '')"
+		" coalesce(x.source, ''), coalesce(x.first_absent, ''), coalesce(e.provision, ''), coalesce(g.title, ''),"
+		" coalesce(e.confidence, ''), CASE WHEN e.id IS NOT NULL THEN e.evidence_kind ELSE 'primary' END"
 		" FROM intervals i JOIN runs r ON r.id = i.recorded_run LEFT JOIN regimes g ON g.id = i.regime"
 		" LEFT JOIN absences x ON x.source = i.source AND x.regime = i.regime AND x.ref = i.ref"
 		"   AND x.superseded_run IS NULL AND i.until IS NULL"
+		" LEFT JOIN baseline_events e ON i.source = 'baseline' AND e.id = i.ref"
 		" WHERE i.vendor IS NOT NULL AND i.superseded_run IS NULL"
 		" ORDER BY i.vendor, i.regime, i.since IS NULL, i.since, i.source, i.status, i.id";
 	sqlite3_stmt *st = NULL;

@@ -8,7 +8,8 @@
 #include "report/report_int.h"
 
 static const char *const interval_headers[] = {
-	"Regime", "Jurisdiction", "Status", "Since", "Until", "Via", "Source", "Evidence", "Note",
+	"Regime", "Jurisdiction", "Status", "Since", "Until", "Via", "Source", "Evidence", "Note", "Provision",
+	"Regime title", "Confidence",
 };
 
 static void interval_row(writer *w, const rw_row *r)
@@ -20,6 +21,13 @@ static void interval_row(writer *w, const rw_row *r)
 	rw_w_td_text(w, f[RW_Q_JURISDICTION]);
 	rw_w_td_start(w);
 	rw_w_status_word(w, f[RW_Q_STATUS]);
+	if (f[RW_Q_DROPPED_FROM][0]) {
+		rw_w_text(w, " (dropped from ");
+		rw_w_text(w, f[RW_Q_DROPPED_FROM]);
+		rw_w_text(w, " on ");
+		rw_w_text(w, f[RW_Q_FIRST_ABSENT]);
+		rw_w_text(w, ", removal not confirmed)");
+	}
 	rw_w_td_end(w);
 	rw_w_td_date(w, f[RW_Q_SINCE]);
 	rw_w_td_date(w, f[RW_Q_UNTIL]);
@@ -27,8 +35,13 @@ static void interval_row(writer *w, const rw_row *r)
 	rw_w_td_text(w, f[RW_Q_SOURCE]);
 	rw_w_td_start(w);
 	rw_w_link(w, f[RW_Q_EVIDENCE], NULL);
+	if (strcmp(f[RW_Q_EVIDENCE_KIND], "secondary") == 0)
+		rw_w_text(w, " (secondary: a report, not the regulator's own document)");
 	rw_w_td_end(w);
 	rw_w_td_text(w, f[RW_Q_NOTE]);
+	rw_w_td_text(w, f[RW_Q_PROVISION]);
+	rw_w_td_text(w, f[RW_Q_REGIME_TITLE]);
+	rw_w_td_text(w, f[RW_Q_CONFIDENCE]);
 	rw_w_row_end(w);
 }
 

@@ -65,6 +65,30 @@ class Baseline(rwtest.Env):
         self.assertEqual(on("2027-06-30"), [("us.dod-1260h", "2022-10-05"), ("us.ndaa24-805", "2026-06-30"),
                                             ("us.ndaa24-805", "2027-06-30")])
 
+    def test_one_row_per_provision_with_the_regime_title(self):
+        rows = [s for s in self.statuses("hikvision", "--on", "2027-07-01")
+                if s["regime"] in ("us.ndaa-889", "us.ndaa24-805")]
+        self.assertEqual(sorted((s["regime"], s["provision"], s["since"]) for s in rows),
+                         [("us.ndaa-889", "889(a)(1)(A)", "2019-08-13"), ("us.ndaa-889", "889(a)(1)(B)", "2020-08-13"),
+                          ("us.ndaa-889", "889(b)", "2020-08-13"), ("us.ndaa24-805", "805(a)(1)(A)", "2026-06-30"),
+                          ("us.ndaa24-805", "805(a)(1)(B)", "2027-06-30")])
+        self.assertTrue(all(s["regime_title"] for s in rows))
+        self.assertEqual({s["evidence"] for s in rows if s["regime"] == "us.ndaa-889"},
+                         {"https://www.federalregister.gov/d/2019-17201", "https://www.federalregister.gov/d/2020-15293",
+                          "https://www.federalregister.gov/d/2020-17468"})
+        # No two rows a reader cannot tell apart: regime, provision, status and dates differ.
+        keys = [(s["regime"], s["provision"], s["status"], s["since"]) for s in self.statuses("hikvision")]
+        self.assertEqual(len(keys), len(set(keys)))
+        table = self.run_rw("status", "hikvision", expect=0).stdout
+        self.assertRegex(table, r"us\.ndaa-889 +889\(a\)\(1\)\(B\) +prohibited +2020-08-13")
+        lines = self.run_rw("diff", "--since", "#0", expect=0).stdout
+        self.assertIn("hikvision: us.ndaa-889 889(b) prohibited from 2020-08-13 (added; baseline, "
+                      "https://www.federalregister.gov/d/2020-17468)", lines)
+        change = [c for c in self.json("diff", "--since", "#0")["changes"]
+                  if c.get("vendor") == "hikvision" and c.get("provision") == "889(a)(1)(B)"]
+        self.assertEqual(len(change), 1)
+        self.assertEqual(change[0]["confidence"], "H")
+
     def test_regimes_lists_every_regime_and_the_debarment_list_names_nobody(self):
         doc = self.json("regimes")
         by_id = {r["id"]: r for r in doc["regimes"]}
@@ -100,20 +124,31 @@ class Evidence(rwtest.Env):
 
     OFFICIAL = ("federalregister.gov", "govinfo.gov", "fcc.gov", "ecfr.gov", "congress.gov", "gov.uk",
                 "parliament.uk", "europa.eu", "defense.gov", "legislation.gov.uk")
-    # Events whose best evidence is secondary: a reason for each, which its note must give.
-    SECONDARY = {"dod-1260h-dahua": "news report"}
-
     def test_evidence_hosts_are_official(self):
+        """An event may keep a secondary source only marked so (evidenceKind = secondary),
+        with a note that says the evidence is a report and a confidence below H."""
         bad = []
         for e in events():
             host = urllib.parse.urlsplit(e.get("evidence", "")).hostname or ""
             official = any(host == h or host.endswith("." + h) for h in self.OFFICIAL)
-            if official:
+            if official and e.get("evidenceKind", "primary") == "primary":
                 continue
-            reason = self.SECONDARY.get(e["id"])
-            if reason is None or reason not in e.get("note", "") or e.get("confidence") == "H":
+            marked = (e["kind"] == "event" and e.get("evidenceKind") == "secondary"
+                      and "report" in e.get("note", "") and e.get("confidence") in ("M", "L"))
+            if not marked:
                 bad.append("%s %s: %s" % (e["kind"], e["id"], host))
         self.assertEqual(bad, [])
+
+    def test_secondary_evidence_is_shown_as_such(self):
+        self.write_config([])
+        self.run_rw("update", expect=0)
+        text = self.run_rw("status", "dahua", expect=0).stdout
+        self.assertIn("secondary evidence (not the regulator's own document): us.dod-1260h listed from 2022-10-05:", text)
+        self.assertIn("CONF: how sure the curated record is of a date and status: H high", text)
+        rows = {(s["regime"], s["since"]): s for s in self.json("status", "dahua")["statuses"]}
+        self.assertEqual(rows[("us.dod-1260h", "2022-10-05")]["evidence_kind"], "secondary")
+        self.assertEqual(rows[("us.dod-1260h", "2022-10-05")]["confidence"], "M")
+        self.assertEqual(rows[("us.entity-list", "2019-10-09")]["evidence_kind"], "primary")
 
     def test_no_value_is_cut_by_a_comment_character(self):
         with open(os.path.join(SOURCE_DIR, "db", "regimes.conf"), encoding="utf-8") as f:
