@@ -97,6 +97,10 @@ class Removal(rwtest.Env):
         hist = self.json("history", "dahua", now=NIGHTS[2])
         marked = [i for i in hist["intervals"] if i["removal"]]
         self.assertEqual([(i["source"], i["removal"]["first_absent"]) for i in marked], [("trade-csl", "2026-12-02")])
+        report = os.path.join(self.tmp, "report.md")
+        self.run_rw("report", "--format", "md", "-o", report, now=NIGHTS[2], expect=0)
+        with open(report, encoding="utf-8") as f:
+            self.assertIn("(dropped from trade-csl on 2026-12-02, removal not confirmed)", f.read())
 
         # Night 4: the row is back. The interval was never broken and the mark is gone.
         self.serve("".join(csl_lines()))
